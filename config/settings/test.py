@@ -1,0 +1,29 @@
+"""Test settings. MOTCUA_TEST_DB=postgres runs the suite on PostgreSQL (see conftest.py)."""
+
+from __future__ import annotations
+
+import os
+
+import dj_database_url
+
+from config.settings.base import *  # noqa: F403
+from config.settings.base import DATABASES
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast; tests only
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+
+if os.environ.get("MOTCUA_TEST_DB") == "postgres":
+    DATABASES = {
+        "default": dj_database_url.parse(
+            os.environ.get("MOTCUA_TEST_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/motcua")
+        )
+    }
+else:
+    DATABASES = {
+        "default": {
+            **DATABASES["default"],
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": ":memory:",
+            "TEST": {"NAME": ":memory:"},
+        }
+    }

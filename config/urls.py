@@ -1,0 +1,25 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.conf.urls.static import static
+from django.contrib import admin
+from django.urls import include, path
+from django.views.generic import RedirectView
+
+from config.api import api
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("api/v1/", api.urls),
+    # The brief promises OpenAPI at /api/docs.
+    path("api/docs", RedirectView.as_view(url="/api/v1/docs", permanent=False)),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("accounts/", include("motcua.accounts.urls")),
+    path("office/calendar/", include("motcua.workdays.urls")),
+    path("office/catalog/", include("motcua.catalog.urls")),
+    path("office/agencies/", include("motcua.units.urls")),
+    path("office/", include("motcua.office.urls")),
+    path("", include("motcua.portal.urls")),
+]
+if settings.DEBUG:
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

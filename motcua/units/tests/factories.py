@@ -1,0 +1,39 @@
+from __future__ import annotations
+
+import factory
+
+from motcua.units.models import AdministrativeUnit, Agency, AgencyLevel, UnitLevel
+
+
+class ProvinceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = AdministrativeUnit
+        django_get_or_create = ("code",)
+
+    code = "66"
+    name = "Tỉnh Đắk Lắk"
+    unit_type = "Tỉnh"
+    level = UnitLevel.PROVINCE
+
+
+class CommuneFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = AdministrativeUnit
+
+    code = factory.Sequence(lambda n: f"9{n:04d}")
+    name = factory.Sequence(lambda n: f"Xã Thử Nghiệm {n}")
+    unit_type = "Xã"
+    level = UnitLevel.COMMUNE
+    parent = factory.SubFactory(ProvinceFactory)
+
+
+class AgencyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Agency
+        django_get_or_create = ("code",)
+
+    code = factory.Sequence(lambda n: f"000.00.{n + 50:02d}.H16")
+    name = factory.Sequence(lambda n: f"Cơ quan thử nghiệm {n}")
+    level = AgencyLevel.PROVINCE
+    unit = factory.SubFactory(ProvinceFactory)
+    has_one_stop_desk = True

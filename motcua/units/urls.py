@@ -1,0 +1,8 @@
+"""Back-office pages of this app, mounted under /office/ in config/urls.py."""
+
+from __future__ import annotations
+
+from django.urls import path
+
+app_name = "units"
+urlpatterns: list[object] = []
