@@ -5,9 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import dj_database_url
+import django_stubs_ext
 from django.utils.translation import gettext_lazy as _
 
 from config.settings.env import env_bool, env_int, env_secret, env_str
+
+# Lets `admin.ModelAdmin[Model]` and friends be subscripted at run time (typing only).
+django_stubs_ext.monkeypatch()
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = Path(env_str("MOTCUA_VAR_DIR", str(BASE_DIR / "var")))
@@ -120,6 +124,9 @@ CACHES = {
         "LOCATION": "motcua",
     }
 }
+
+# The HMAC key of the audit chain; keep it outside the database (defaults to SECRET_KEY).
+MOTCUA_AUDIT_KEY = env_secret("MOTCUA_AUDIT_KEY", "")
 
 EMAIL_HOST = env_str("EMAIL_HOST", "127.0.0.1")
 EMAIL_PORT = env_int("EMAIL_PORT", 25)
