@@ -32,7 +32,8 @@ class AgencyFactory(factory.django.DjangoModelFactory):
         model = Agency
         django_get_or_create = ("code",)
 
-    code = factory.Sequence(lambda n: f"000.00.{n + 50:02d}.H16")
+    # 9NN.99.NN.H16: valid QCVN 102:2016 codes that never collide with the demo's 000.00.NN.H16.
+    code = factory.Sequence(lambda n: f"9{n // 100 % 100:02d}.99.{n % 100:02d}.H16")
     name = factory.Sequence(lambda n: f"Cơ quan thử nghiệm {n}")
     level = AgencyLevel.PROVINCE
     unit = factory.SubFactory(ProvinceFactory)
