@@ -122,7 +122,7 @@ class ProcedureVersion(models.Model):
     # Either every active agency of one level (resolved when read, so a new commune is covered
     # without a new version), or explicit agencies, or both.
     agency_level = models.CharField(
-        _("cơ quan thực hiện: mọi cơ quan cấp"), max_length=10, blank=True
+        _("cơ quan thực hiện: mọi cơ quan cấp"), max_length=10, choices=Level.choices, blank=True
     )
     agencies = models.ManyToManyField(
         "units.Agency",
@@ -144,7 +144,7 @@ class ProcedureVersion(models.Model):
     publication_date = models.DateField(_("ngày quyết định công bố"), null=True, blank=True)
     valid_from = models.DateField(_("hiệu lực từ"), null=True, blank=True)
     notes = models.JSONField(_("ghi chú"), default=list, blank=True)
-    source_url = models.URLField(_("nguồn"), max_length=500, blank=True)
+    source_url = models.CharField(_("nguồn"), max_length=500, blank=True)
     source_reference = models.CharField(_("tham chiếu nguồn"), max_length=500, blank=True)
     content_hash = models.CharField(max_length=64)
     search_text = models.TextField(editable=False)
