@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Router
+from ninja import Router, Status
 
 from motcua.accounts.api_auth import token_auth
 from motcua.accounts.authn import ANY_KIND, check_credentials
@@ -24,7 +24,7 @@ router = Router(tags=["auth"])
     auth=None,
     summary="Exchange a username and password for an API token",
 )
-def token_create_api(request: HttpRequest, payload: TokenCreateIn) -> Any:
+def token_create_api(request: HttpRequest, payload: TokenCreateIn) -> Status[dict[str, Any]]:
     """Returns a bearer token (shown once) for `Authorization: Bearer <token>`.
 
     Attempts are rate-limited per username and client IP."""
@@ -36,13 +36,13 @@ def token_create_api(request: HttpRequest, payload: TokenCreateIn) -> Any:
         channel="api",
     )
     if outcome.user is None:
-        return (429 if outcome.locked else 401), {"detail": outcome.error}
+        return Status(429 if outcome.locked else 401, {"detail": outcome.error})
     token, key = api_token_create(
         user=outcome.user,
         name=payload.name,
         ip=ratelimit.client_ip(request.META),
     )
-    return 200, {"token": key, "expires_at": token.expires_at}
+    return Status(200, {"token": key, "expires_at": token.expires_at})
 
 
 @router.get("/me", response=MeOut, auth=token_auth, summary="The authenticated user")

@@ -3,6 +3,7 @@ account kind, audit. One code path for both channels."""
 
 from __future__ import annotations
 
+import hashlib
 import math
 from dataclasses import dataclass
 
@@ -62,7 +63,8 @@ def check_credentials(
     """
     ip = ratelimit.client_ip(request.META)
     shown = throttle_name if throttle_name is not None else username
-    key = f"login:{fold(shown)[:150]}:{ip}"
+    # Hashed: usernames may hold characters a cache backend rejects.
+    key = "login:" + hashlib.sha256(f"{fold(shown)}\n{ip}".encode()).hexdigest()
     if not ratelimit.hit(
         key,
         limit=settings.MOTCUA_LOGIN_MAX_ATTEMPTS,

@@ -64,7 +64,6 @@ def login_view(request: HttpRequest) -> HttpResponse:
                     password=public.cleaned_data["password"],
                     kinds=PUBLIC_KINDS,
                     channel="web",
-                    throttle_name=public.cleaned_data["identifier"],
                 )
                 if outcome.user is not None:
                     auth_login(request, outcome.user)

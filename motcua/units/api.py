@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any, Literal
 
 from django.http import HttpRequest
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
 from motcua.accounts.api_auth import token_auth
@@ -84,11 +84,11 @@ def agency_membership_list_api(request: HttpRequest, code: str) -> list[dict[str
 )
 def agency_membership_add_api(
     request: HttpRequest, code: str, payload: MembershipAddIn
-) -> tuple[int, dict[str, Any]]:
+) -> Status[dict[str, Any]]:
     user: User = request.auth  # type: ignore[attr-defined]
     agency = agency_get_visible(user=user, code=code)
     m = membership_add(actor=user, agency=agency, username=payload.username, role=payload.role)
-    return 201, membership_out(m)
+    return Status(201, membership_out(m))
 
 
 @router.post(
