@@ -61,11 +61,11 @@ def test_search_ranks_prefix_and_code_hits_first(client: Client, imported: None)
 
 
 def test_list_filters_and_paginates(client: Client, imported: None) -> None:
-    body = client.get("/api/v1/procedures", {"level": "province", "limit": 2}).json()
+    body = client.get("/api/v1/procedures", {"level": "province", "limit": "2"}).json()
     assert body["total"] == 3
     assert body["limit"] == 2 and body["offset"] == 0
     assert len(body["items"]) == 2
-    second = client.get("/api/v1/procedures", {"level": "province", "limit": 2, "offset": 2})
+    second = client.get("/api/v1/procedures", {"level": "province", "limit": "2", "offset": "2"})
     assert len(second.json()["items"]) == 1
     by_field = client.get("/api/v1/procedures", {"field": "ho-tich"}).json()
     assert by_field["total"] == 3

@@ -6,6 +6,8 @@ import json
 from typing import Any, get_args
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from motcua.accounts.models import Role
 from motcua.catalog import format as fmt
@@ -194,3 +196,34 @@ def test_the_content_hash_ignores_key_order_defaults_and_agency_order() -> None:
 
 def test_step_roles_are_account_roles() -> None:
     assert set(get_args(fmt.StepRole)) <= set(Role.values)
+
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=8),
+    lambda children: (
+        st.lists(children, max_size=4)
+        | st.dictionaries(
+            st.sampled_from(["code", "name", "cases", "unit", "x"]), children, max_size=4
+        )
+    ),
+    max_leaves=20,
+)
+
+
+@given(
+    key=st.sampled_from(["code", "cases", "levels", "fees", "process_steps", "publication"]),
+    value=json_values,
+)
+def test_any_json_value_gives_errors_or_a_catalog_never_an_exception(key: str, value: Any) -> None:
+    data = catalog()
+    data["procedures"][0][key] = value
+    result = fmt.parse_catalog(json.dumps(data))
+    assert (result.catalog is None) == bool(result.errors)
+    assert all(e.path.startswith("procedures[0]") for e in result.errors)
+
+
+@given(shares=st.lists(st.integers(min_value=1, max_value=100), min_size=1, max_size=6))
+def test_step_shares_are_accepted_exactly_when_they_sum_to_100(shares: list[int]) -> None:
+    steps = [{"name": f"B{i}", "role": "specialist", "time_share": s} for i, s in enumerate(shares)]
+    result = fmt.parse_catalog(json.dumps(catalog(procedure(process_steps=steps))))
+    assert (result.catalog is not None) == (sum(shares) == 100)

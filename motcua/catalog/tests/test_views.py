@@ -85,7 +85,8 @@ def test_the_list_paginates(client: Client, bob: Any, commune_agency: Any) -> No
     assert "Trang 1/2" in html
     assert 'href="?q=thu&amp;page=2"' in html
     assert (
-        "Thủ tục thử 24" in client.get("/office/catalog/", {"q": "thu", "page": 2}).content.decode()
+        "Thủ tục thử 24"
+        in client.get("/office/catalog/", {"q": "thu", "page": "2"}).content.decode()
     )
 
 
