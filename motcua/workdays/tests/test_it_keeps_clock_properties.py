@@ -13,8 +13,8 @@ from motcua.workdays.tests.conftest import at
 MINUTE = dt.timedelta(minutes=1)
 
 instants = st.datetimes(
-    min_value=dt.datetime(2023, 6, 1),  # noqa: DTZ001 (made aware below)
-    max_value=dt.datetime(2027, 6, 1),  # noqa: DTZ001
+    min_value=dt.datetime(2023, 6, 1),
+    max_value=dt.datetime(2027, 6, 1),
 ).map(lambda d: d.replace(second=0, microsecond=0, tzinfo=TZ))
 minutes = st.integers(min_value=0, max_value=60 * 8 * 120).map(lambda m: m * MINUTE)
 working_days = st.integers(min_value=0, max_value=300)
@@ -43,48 +43,64 @@ def naive_add(cal: WorkingCalendar, start: dt.datetime, duration: dt.timedelta) 
 
 
 @given(start=instants, amount=minutes)
-def test_it_always_lands_on_working_time(cal: WorkingCalendar, start, amount) -> None:
+def test_it_always_lands_on_working_time(
+    cal: WorkingCalendar, start: dt.datetime, amount: dt.timedelta
+) -> None:
     assert cal.is_working_time(cal.add_working_time(start, amount))
 
 
 @given(start=instants, a=minutes, b=minutes)
-def test_it_adds_a_then_b_like_a_plus_b(cal: WorkingCalendar, start, a, b) -> None:
+def test_it_adds_a_then_b_like_a_plus_b(
+    cal: WorkingCalendar, start: dt.datetime, a: dt.timedelta, b: dt.timedelta
+) -> None:
     assert cal.add_working_time(cal.add_working_time(start, a), b) == cal.add_working_time(
         start, a + b
     )
 
 
 @given(start=instants, a=working_days, b=working_days)
-def test_it_adds_working_days_a_then_b_like_a_plus_b(cal: WorkingCalendar, start, a, b) -> None:
+def test_it_adds_working_days_a_then_b_like_a_plus_b(
+    cal: WorkingCalendar, start: dt.datetime, a: int, b: int
+) -> None:
     assert cal.add_working_days(cal.add_working_days(start, a), b) == cal.add_working_days(
         start, a + b
     )
 
 
 @given(start=instants, a=minutes, b=minutes)
-def test_it_never_gives_an_earlier_date_for_more_work(cal: WorkingCalendar, start, a, b) -> None:
+def test_it_never_gives_an_earlier_date_for_more_work(
+    cal: WorkingCalendar, start: dt.datetime, a: dt.timedelta, b: dt.timedelta
+) -> None:
     lo, hi = sorted((a, b))
     assert cal.add_working_time(start, lo) <= cal.add_working_time(start, hi)
 
 
 @given(s1=instants, s2=instants, n=working_days)
-def test_it_never_gives_an_earlier_date_for_a_later_start(cal: WorkingCalendar, s1, s2, n) -> None:
+def test_it_never_gives_an_earlier_date_for_a_later_start(
+    cal: WorkingCalendar, s1: dt.datetime, s2: dt.datetime, n: int
+) -> None:
     early, late = sorted((s1, s2))
     assert cal.add_working_days(early, n) <= cal.add_working_days(late, n)
 
 
 @given(start=instants, amount=minutes)
-def test_it_counts_back_exactly_the_time_it_added(cal: WorkingCalendar, start, amount) -> None:
+def test_it_counts_back_exactly_the_time_it_added(
+    cal: WorkingCalendar, start: dt.datetime, amount: dt.timedelta
+) -> None:
     assert cal.working_time_between(start, cal.add_working_time(start, amount)) == amount
 
 
 @given(start=instants, amount=minutes)
-def test_it_agrees_with_the_naive_day_by_day_walk(cal: WorkingCalendar, start, amount) -> None:
+def test_it_agrees_with_the_naive_day_by_day_walk(
+    cal: WorkingCalendar, start: dt.datetime, amount: dt.timedelta
+) -> None:
     assert cal.add_working_time(start, amount) == naive_add(cal, start, amount)
 
 
 @given(start=instants, n=st.integers(min_value=0, max_value=400))
-def test_it_lands_calendar_days_on_working_time(cal: WorkingCalendar, start, n) -> None:
+def test_it_lands_calendar_days_on_working_time(
+    cal: WorkingCalendar, start: dt.datetime, n: int
+) -> None:
     due = cal.add_calendar_days(start, n)
     assert cal.is_working_time(due)
     assert due >= cal.next_working_moment(start) + dt.timedelta(days=n)
@@ -141,7 +157,11 @@ def test_it_has_no_due_date_while_a_pause_is_open(cal: WorkingCalendar) -> None:
     length=st.integers(min_value=0, max_value=60 * 24 * 20).map(lambda m: m * MINUTE),
 )
 def test_it_shifts_the_due_date_by_exactly_the_paused_working_time(
-    cal: WorkingCalendar, start, limit, offset, length
+    cal: WorkingCalendar,
+    start: dt.datetime,
+    limit: dt.timedelta,
+    offset: dt.timedelta,
+    length: dt.timedelta,
 ) -> None:
     p0 = cal.next_working_moment(start) + offset
     p1 = p0 + length
