@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import math
+import re
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -89,19 +90,19 @@ def public_username(identifier: str) -> str:
     returned as is (authentication then fails in constant work, without saying which part was
     wrong).
     """
+    digits = re.sub(r"[\s.\-]", "", identifier)
     if looks_like_citizen_id(identifier):
         number = parse_citizen_id(identifier, today=timezone.localdate()).number
         user = User.objects.filter(id_number=number, kind=UserKind.CITIZEN).first()
-    else:
-        try:
-            number = parse_tax_code(identifier).number
-        except InvalidIdentifier as exc:
-            raise InvalidIdentifier(
-                _(
-                    "Nhập số định danh cá nhân (12 chữ số) hoặc mã số thuế (10 hoặc 13 chữ số). "
-                    "%(detail)s"
-                )
-                % {"detail": exc.message}
-            ) from exc
+    elif digits.isdigit() and len(digits) in (10, 13):
+        number = parse_tax_code(identifier).number
         user = User.objects.filter(tax_code=number, kind=UserKind.BUSINESS).first()
+    else:
+        raise InvalidIdentifier(
+            _(
+                "Nhập số định danh cá nhân (12 chữ số) hoặc mã số thuế (10 hoặc 13 chữ số); "
+                "bạn đã nhập “%(value)s”."
+            )
+            % {"value": identifier.strip()[:20]}
+        )
     return user.username if user is not None else number

@@ -90,6 +90,8 @@ def test_it_explains_a_malformed_identifier(client: Client) -> None:
     assert "mã số thuế" in page and "10 hoặc 13 chữ số" in page
     page = post_public(client, "003090004321", "x").content.decode()
     assert "003" in page and "mã tỉnh" in page
+    page = post_public(client, "6001234560", "x").content.decode()
+    assert "chữ số kiểm tra" in page
     assert not AuditEvent.objects.filter(action="auth.login").exists()
 
 
