@@ -25,6 +25,15 @@ def _jsonable(value: Any) -> Any:
     return json.loads(json.dumps(value, cls=DjangoJSONEncoder, ensure_ascii=False))
 
 
+def _locked_head() -> AuditChainHead:
+    """The chain head, locked until commit. Recreated if missing (an emptied test database)."""
+    head = AuditChainHead.objects.select_for_update().filter(pk=1).first()
+    if head is None:
+        AuditChainHead.objects.bulk_create([AuditChainHead(pk=1)], ignore_conflicts=True)
+        head = AuditChainHead.objects.select_for_update().get(pk=1)
+    return head
+
+
 def record(
     *,
     action: str,
@@ -58,7 +67,7 @@ def record(
         actor_repr = f"{actor_obj.get_username()} ({actor_obj})"[:255]
 
     with transaction.atomic():
-        head = AuditChainHead.objects.select_for_update().get(pk=1)
+        head = _locked_head()
         seq = head.seq + 1
         occurred_at = timezone.now().replace(tzinfo=dt.UTC)
         request_id = get_request_id() or ""

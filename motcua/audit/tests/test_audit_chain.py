@@ -6,6 +6,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import DatabaseError, connection, transaction
 
+from motcua.audit import triggers
 from motcua.audit.models import AuditChainHead, AuditEvent
 from motcua.audit.selectors import audit_verify
 from motcua.audit.services import record
@@ -36,13 +37,16 @@ def _write_three(actor: Any = None) -> list[AuditEvent]:
 
 
 def _drop_triggers() -> None:
-    """Tamper as an attacker with DDL rights would (the test transaction rolls this back)."""
+    """Tamper as an attacker with DDL rights would: no triggers (test settings install none)."""
     with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute("DROP TRIGGER audit_no_update_delete ON audit_auditevent")
-        else:
-            cursor.execute("DROP TRIGGER audit_no_update")
-            cursor.execute("DROP TRIGGER audit_no_delete")
+        triggers.remove(cursor, connection.vendor)
+
+
+@pytest.fixture
+def append_only_triggers() -> None:
+    """Install the production triggers inside the test transaction (rolled back after)."""
+    with connection.cursor() as cursor:
+        triggers.install(cursor, connection.vendor)
 
 
 def test_it_chains_events_in_a_gap_free_sequence(bob: Any) -> None:
@@ -72,6 +76,7 @@ def test_it_refuses_updates_and_deletes_through_the_orm() -> None:
         event.delete()
 
 
+@pytest.mark.usefixtures("append_only_triggers")
 def test_the_database_refuses_updates_and_deletes() -> None:
     _write_three()
     with pytest.raises(DatabaseError), transaction.atomic():
@@ -138,3 +143,20 @@ def test_admin_is_read_only(admin_user: Any, client: Any) -> None:
     response = client.post(f"/admin/audit/auditevent/{event.pk}/delete/", {"post": "yes"})
     assert response.status_code == 403
     assert AuditEvent.objects.count() == 3
+
+
+@pytest.mark.usefixtures("append_only_triggers")
+def test_the_database_refuses_emptying_the_table() -> None:
+    _write_three()
+    with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("TRUNCATE audit_auditevent")
+        else:
+            cursor.execute("DELETE FROM audit_auditevent")
+    assert AuditEvent.objects.count() == 3
+
+
+def test_it_recreates_a_missing_chain_head() -> None:
+    AuditChainHead.objects.all().delete()
+    assert record(action="test.created").seq == 1
+    assert audit_verify().ok
