@@ -148,3 +148,17 @@ def test_it_rebuilds_the_calendar_when_the_office_hours_change(settings: Any) ->
     second = selectors.working_calendar()
     assert second is not first
     assert second.next_working_moment(at(2024, 3, 4, 7)) == at(2024, 3, 4, 8)
+
+
+def test_it_loads_the_demo_calendar_idempotently() -> None:
+    from io import StringIO
+
+    from django.core.management.base import OutputWrapper
+
+    from motcua.workdays import demo
+
+    demo.load(out=OutputWrapper(StringIO()))
+    count = Holiday.objects.count()
+    assert Holiday.objects.filter(date__year=2027).exists()
+    demo.load(out=OutputWrapper(StringIO()))
+    assert Holiday.objects.count() == count
