@@ -166,3 +166,12 @@ def test_it_shows_a_clear_error_for_a_bad_calculator_input(client: Client, bob: 
 
 def test_it_returns_404_for_a_year_outside_the_calendar(client: Client, bob: Any) -> None:
     assert login(client, bob).get("/office/calendar/1800/").status_code == 404
+
+
+def test_it_saves_admin_edits_through_the_audited_service(client: Client, admin_user: Any) -> None:
+    response = login(client, admin_user).post(
+        "/admin/workdays/holiday/add/", {**FORM, "note": "qua trang quản trị"}
+    )
+    assert response.status_code == 302
+    assert Holiday.objects.get(date="2024-03-05").note == "qua trang quản trị"
+    assert AuditEvent.objects.filter(action="holiday.created", actor=admin_user).exists()
