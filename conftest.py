@@ -54,6 +54,18 @@ def pytest_sessionstart(session: pytest.Session) -> None:
         ) from exc
 
 
+@pytest.fixture(autouse=True)
+def _fresh_caches() -> Iterator[None]:
+    """Rate-limit counters and the calendar cache must not leak from one test to the next."""
+    from django.core.cache import cache
+
+    from motcua.workdays.selectors import reset_calendar_cache
+
+    cache.clear()
+    reset_calendar_cache()
+    yield
+
+
 @pytest.fixture
 def agency_a(db: Any) -> Any:
     from motcua.units.tests.factories import AgencyFactory

@@ -118,10 +118,13 @@ SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False  # htmx reads it to send X-CSRFToken
 X_FRAME_OPTIONS = "DENY"
 
+# The cache is shared by every web and worker process (calendar version, rate limits), so it
+# lives in the database by default: no extra component to run. Its table is created by the
+# core app's migration.
 CACHES = {
     "default": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "LOCATION": "motcua",
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "motcua_cache",
     }
 }
 

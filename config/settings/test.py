@@ -10,6 +10,7 @@ from config.settings.base import *  # noqa: F403
 from config.settings.base import DATABASES
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast; tests only
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 # Transactional tests empty every table between tests, which the append-only triggers forbid;
 # motcua/audit/tests install the triggers themselves to prove they work on both databases.

@@ -15,6 +15,8 @@ from motcua.units.models import Agency
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     user = request.user
+    if not user.is_authenticated:  # narrowed for the type checker; login_required ran
+        return redirect("accounts:login")
     if not getattr(user, "is_official", False) and not user.is_superuser:
         return redirect("portal:home")
     memberships = (
