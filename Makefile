@@ -9,7 +9,7 @@ PYTEST_ARGS ?=
 # Two workers on these 2-core machines; set PYTEST_WORKERS=0 to debug serially.
 PYTEST_WORKERS ?= 2
 
-.PHONY: run test setup lint types openapi test-sqlite test-postgres chromium bench messages
+.PHONY: run test setup lint types openapi compile-messages test-sqlite test-postgres chromium bench messages
 
 $(VENV)/.installed: requirements.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -59,5 +59,8 @@ bench: setup
 	$(PY) bench/clock.py
 
 messages: setup
-	$(PY) manage.py makemessages -l vi -l en -l es --ignore='.venv/*' --ignore='*/tests/*' --ignore='var/*'
-	$(PY) manage.py compilemessages
+	$(PY) manage.py makemessages -l en -l es --ignore='.venv/*' --ignore='*/tests/*' --ignore='var/*' --ignore='bench/*'
+	@echo "Now translate the new entries of locale/en and locale/es, then: make compile-messages"
+
+compile-messages: setup
+	$(PY) manage.py compilemessages -l en -l es --ignore='.venv/*'

@@ -122,7 +122,7 @@ class ProcedureVersion(models.Model):
     # Either every active agency of one level (resolved when read, so a new commune is covered
     # without a new version), or explicit agencies, or both.
     agency_level = models.CharField(
-        _("cơ quan thực hiện: mọi cơ quan cấp"), max_length=10, choices=Level.choices, blank=True
+        _("cấp của mọi cơ quan thực hiện"), max_length=10, choices=Level.choices, blank=True
     )
     agencies = models.ManyToManyField(
         "units.Agency",

@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_lazy, pgettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -22,14 +22,15 @@ from motcua.workdays.forms import DueForm, HolidayForm
 from motcua.workdays.models import Holiday
 from motcua.workdays.rules import ClockError, Unit
 
+# Column headers of the month grids: (abbreviation, full name), Monday first.
 WEEKDAY_HEADERS = [
-    ("T2", "Thứ Hai"),
-    ("T3", "Thứ Ba"),
-    ("T4", "Thứ Tư"),
-    ("T5", "Thứ Năm"),
-    ("T6", "Thứ Sáu"),
-    ("T7", "Thứ Bảy"),
-    ("CN", "Chủ nhật"),
+    (pgettext_lazy("weekday abbreviation", "T2"), gettext_lazy("Thứ Hai")),
+    (pgettext_lazy("weekday abbreviation", "T3"), gettext_lazy("Thứ Ba")),
+    (pgettext_lazy("weekday abbreviation", "T4"), gettext_lazy("Thứ Tư")),
+    (pgettext_lazy("weekday abbreviation", "T5"), gettext_lazy("Thứ Năm")),
+    (pgettext_lazy("weekday abbreviation", "T6"), gettext_lazy("Thứ Sáu")),
+    (pgettext_lazy("weekday abbreviation", "T7"), gettext_lazy("Thứ Bảy")),
+    (pgettext_lazy("weekday abbreviation", "CN"), gettext_lazy("Chủ nhật")),
 ]
 
 
