@@ -36,8 +36,10 @@ INSTALLED_APPS = [
     "motcua.audit",
     "motcua.workdays",
     "motcua.catalog",
+    "motcua.dossiers",
     "motcua.office",
     "motcua.portal",
+    "motcua.integrations",
 ]
 
 MIDDLEWARE = [
@@ -131,13 +133,34 @@ CACHES = {
 # The HMAC key of the audit chain; keep it outside the database (defaults to SECRET_KEY).
 MOTCUA_AUDIT_KEY = env_secret("MOTCUA_AUDIT_KEY", "")
 
+# Notifications go out by SMTP from the outbox worker (`manage.py run_worker`), never from a
+# request. local.py prints them on the console; test.py keeps them in memory.
+EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
 EMAIL_HOST = env_str("EMAIL_HOST", "127.0.0.1")
 EMAIL_PORT = env_int("EMAIL_PORT", 25)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env_secret("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30)  # seconds; well under the outbox lease
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "motcua@localhost")
+MOTCUA_NOTIFY_EMAIL = env_bool("MOTCUA_NOTIFY_EMAIL", True)
+
+# The outbox (docs/decisions/0007-outbox.md): attempts before a message is dead, and how long a
+# worker holds a claimed message before another worker may take it over.
+MOTCUA_OUTBOX_MAX_ATTEMPTS = env_int("MOTCUA_OUTBOX_MAX_ATTEMPTS", 8)
+MOTCUA_OUTBOX_LEASE_SECONDS = env_int("MOTCUA_OUTBOX_LEASE_SECONDS", 300)
 
 # The province this instance serves (GSO code) and its office hours (DESIGN §3.3).
 MOTCUA_PROVINCE_CODE = env_str("MOTCUA_PROVINCE_CODE", "66")
 MOTCUA_OFFICE_HOURS = env_str("MOTCUA_OFFICE_HOURS", "07:00-11:30,13:30-17:00")
+
+# A dossier is "at risk" when its remaining working time is under this share of its limit or
+# under this many working hours (DESIGN §3.3.1; province settings).
+MOTCUA_AT_RISK_SHARE = float(env_str("MOTCUA_AT_RISK_SHARE", "0.25"))
+MOTCUA_AT_RISK_FLOOR_HOURS = env_int("MOTCUA_AT_RISK_FLOOR_HOURS", 8)
+# Notify applicants by e-mail (through the outbox); sync to the National Public Service Portal.
+MOTCUA_NOTIFY_EMAIL = env_bool("MOTCUA_NOTIFY_EMAIL", True)
+USE_DVCQG = env_bool("USE_DVCQG", False)
 
 # Login attempts allowed per username+IP within the window before a temporary lock-out.
 MOTCUA_LOGIN_MAX_ATTEMPTS = env_int("MOTCUA_LOGIN_MAX_ATTEMPTS", 5)

@@ -1,0 +1,1 @@
+"""E-mail notifications to applicants, delivered from the outbox through SMTP."""
