@@ -43,3 +43,16 @@ class Holiday(TimeStampedModel):
     @property
     def is_working(self) -> bool:
         return DayKind(self.kind) in WORKING_KINDS
+
+
+class CalendarRevision(models.Model):
+    """A single row (pk=1) whose ``number`` goes up, in the same transaction, with every calendar
+    change. Dossiers remember the revision they were planned with; the deadline sweep re-plans the
+    open ones whose revision is older (DESIGN §3.3: "when the calendar changes, dossiers in flight
+    are re-planned")."""
+
+    number = models.PositiveBigIntegerField(default=0)
+    changed_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"calendar revision {self.number}"

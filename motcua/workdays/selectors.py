@@ -15,7 +15,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from motcua.core.errors import InvalidInput, NotFound
-from motcua.workdays.models import Holiday
+from motcua.workdays.models import CalendarRevision, Holiday
 from motcua.workdays.rules import (
     RANGE_END,
     RANGE_START,
@@ -45,6 +45,12 @@ def calendar_version() -> str:
 def bump_calendar_version() -> None:
     """Invalidate every process's cached calendar (they compare tokens on their next read)."""
     cache.set(CALENDAR_VERSION_KEY, uuid.uuid4().hex, timeout=None)
+
+
+def calendar_revision() -> int:
+    """The number of calendar changes so far (see ``CalendarRevision``)."""
+    row = CalendarRevision.objects.filter(pk=1).values_list("number", flat=True).first()
+    return row or 0
 
 
 def reset_calendar_cache() -> None:

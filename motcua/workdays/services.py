@@ -6,12 +6,14 @@ import datetime as dt
 from typing import Any
 
 from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from motcua.audit.services import record
 from motcua.core.errors import InvalidInput, PermissionDenied
 from motcua.workdays import schedule
-from motcua.workdays.models import Holiday, HolidayKind
+from motcua.workdays.models import CalendarRevision, Holiday, HolidayKind
 from motcua.workdays.rules import RANGE_END, RANGE_START, WORKING_KINDS, DayKind
 from motcua.workdays.selectors import bump_calendar_version, can_edit_calendar, check_year
 
@@ -30,10 +32,18 @@ def _snapshot(holiday: Holiday) -> dict[str, Any]:
 
 
 def _calendar_changed() -> None:
+    revision_bump()
     # Now, so this process (and this transaction's reads) see the change at once; and again after
     # commit, so no other process keeps a calendar it rebuilt from the rows before the commit.
     bump_calendar_version()
     transaction.on_commit(bump_calendar_version)
+
+
+def revision_bump() -> int:
+    """Count one more calendar change (in the caller's transaction); returns the new number."""
+    CalendarRevision.objects.bulk_create([CalendarRevision(pk=1)], ignore_conflicts=True)
+    CalendarRevision.objects.filter(pk=1).update(number=F("number") + 1, changed_at=timezone.now())
+    return CalendarRevision.objects.get(pk=1).number
 
 
 def _require_editor(actor: Any) -> None:

@@ -1,0 +1,146 @@
+"""Dossier reads, always scoped by the user (``Dossier.objects.visible_to``)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from motcua.core.errors import NotFound
+from motcua.core.text import fold
+from motcua.dossiers.models import OPEN_CODES, Dossier, DossierEvent
+from motcua.dossiers.workflow import Status
+
+QUEUE_FILTERS = ("all", "due_soon", "at_risk", "overdue", "paused", "settled", "closed")
+
+
+def dossier_visible_qs(*, user: Any) -> QuerySet[Dossier]:
+    return Dossier.objects.visible_to(user)
+
+
+def dossier_get(*, user: Any, code: str) -> Dossier:
+    dossier = (
+        dossier_visible_qs(user=user)
+        .select_related(
+            "procedure_version",
+            "procedure_version__field",
+            "case",
+            "agency",
+            "receiving_agency",
+            "current_agency",
+            "assignee",
+        )
+        .prefetch_related(
+            Prefetch("events", queryset=DossierEvent.objects.order_by("seq")),
+            "pauses",
+            "steps",
+            "steps__agency",
+            "components",
+        )
+        .filter(code=code)
+        .first()
+    )
+    if dossier is None:
+        raise NotFound(f"Dossier {code} not found")
+    return dossier
+
+
+@dataclass(frozen=True)
+class QueueCounts:
+    all: int
+    due_soon: int
+    at_risk: int
+    overdue: int
+    paused: int
+
+
+def _queue_base(user: Any, agency_id: int | None) -> QuerySet[Dossier]:
+    qs = dossier_visible_qs(user=user)
+    if agency_id is not None:
+        qs = qs.filter(current_agency_id=agency_id)
+    return qs
+
+
+def dossier_queue(
+    *,
+    user: Any,
+    which: str = "all",
+    q: str = "",
+    agency_id: int | None = None,
+    now: dt.datetime | None = None,
+) -> QuerySet[Dossier]:
+    """A work queue: open dossiers held by the user's agencies, most urgent first.
+
+    ``which``: all / due_soon (due within one working day, not overdue) / at_risk / overdue /
+    paused (awaiting the applicant) / settled (waiting to be returned) / closed.
+    ``q`` searches the code, the applicant's name (diacritics ignored) or ID number.
+    """
+    now = now or timezone.now()
+    qs = _queue_base(user, agency_id)
+    if which == "closed":
+        qs = qs.exclude(status__in=[*OPEN_CODES, Status.SETTLED.value])
+    elif which == "settled":
+        qs = qs.filter(status=Status.SETTLED.value)
+    else:
+        qs = qs.filter(status__in=OPEN_CODES)
+    running = [Status.RECEIVED.value, Status.PROCESSING.value]
+    if which == "overdue":
+        qs = qs.filter(status__in=running, due_at__lt=now)
+    elif which == "at_risk":
+        qs = qs.filter(status__in=running, at_risk_from__lte=now, due_at__gte=now)
+    elif which == "due_soon":
+        from motcua.workdays.selectors import working_calendar
+
+        horizon = working_calendar().add_working_hours(now, 8)
+        qs = qs.filter(status__in=running, due_at__gte=now, due_at__lte=horizon)
+    elif which == "paused":
+        qs = qs.filter(status__in=[Status.AWAITING_SUPPLEMENT.value, Status.AWAITING_PAYMENT.value])
+    if q.strip():
+        term = q.strip()
+        folded = fold(term)
+        qs = qs.filter(
+            Q(code__iexact=term) | Q(search_text__contains=folded) | Q(applicant_id_number=term)
+        )
+    order = ["-closed_at"] if which == "closed" else ["due_at", "pk"]
+    return qs.select_related("procedure_version", "current_agency", "agency").order_by(*order)
+
+
+def dossier_queue_counts(
+    *, user: Any, agency_id: int | None = None, now: dt.datetime | None = None
+) -> QueueCounts:
+    now = now or timezone.now()
+    from django.db.models import Count
+
+    from motcua.workdays.selectors import working_calendar
+
+    horizon = working_calendar().add_working_hours(now, 8)
+    running = [Status.RECEIVED.value, Status.PROCESSING.value]
+    agg = (
+        _queue_base(user, agency_id)
+        .filter(status__in=OPEN_CODES)
+        .aggregate(
+            all=Count("pk"),
+            due_soon=Count(
+                "pk", filter=Q(status__in=running, due_at__gte=now, due_at__lte=horizon)
+            ),
+            at_risk=Count(
+                "pk", filter=Q(status__in=running, at_risk_from__lte=now, due_at__gte=now)
+            ),
+            overdue=Count("pk", filter=Q(status__in=running, due_at__lt=now)),
+            paused=Count(
+                "pk",
+                filter=Q(
+                    status__in=[Status.AWAITING_SUPPLEMENT.value, Status.AWAITING_PAYMENT.value]
+                ),
+            ),
+        )
+    )
+    return QueueCounts(**agg)
+
+
+def dossier_public_events(dossier: Dossier) -> list[DossierEvent]:
+    """The history an applicant may see (internal notes are never shown)."""
+    return [e for e in dossier.events.all() if e.public]
