@@ -143,7 +143,6 @@ EMAIL_HOST_PASSWORD = env_secret("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30)  # seconds; well under the outbox lease
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "motcua@localhost")
-MOTCUA_NOTIFY_EMAIL = env_bool("MOTCUA_NOTIFY_EMAIL", True)
 
 # The outbox (docs/decisions/0007-outbox.md): attempts before a message is dead, and how long a
 # worker holds a claimed message before another worker may take it over.
