@@ -18,6 +18,7 @@ urlpatterns = [
     path("office/calendar/", include("motcua.workdays.urls")),
     path("office/catalog/", include("motcua.catalog.urls")),
     path("office/agencies/", include("motcua.units.urls")),
+    path("office/dossiers/", include("motcua.dossiers.urls")),
     path("office/", include("motcua.office.urls")),
     path("", include("motcua.portal.urls")),
 ]

@@ -144,3 +144,45 @@ def dossier_queue_counts(
 def dossier_public_events(dossier: Dossier) -> list[DossierEvent]:
     """The history an applicant may see (internal notes are never shown)."""
     return [e for e in dossier.events.all() if e.public]
+
+
+def dossier_explanation(dossier: Dossier, *, lang: str = "vi") -> list[str]:
+    """The due date of ``dossier`` explained in words (for the dossier page and the API)."""
+    from motcua.dossiers.explain import PauseFact, explain_dossier
+    from motcua.workdays.selectors import working_calendar
+
+    pauses = [
+        PauseFact(
+            kind=p.kind,
+            started_at=p.started_at,
+            ended_at=p.ended_at,
+            restarted_clock=p.restarted_clock,
+        )
+        for p in dossier.pauses.all()
+    ]
+    return explain_dossier(
+        working_calendar(),
+        clock_start_at=dossier.clock_start_at,
+        received_at=dossier.received_at,
+        limit_amount=dossier.limit_amount,
+        limit_unit=dossier.limit_unit,
+        pauses=pauses,
+        due_at=dossier.due_at,
+        original_due_at=dossier.original_due_at,
+        apologized=dossier.apologized_at is not None,
+        lang=lang,
+    )
+
+
+def dossier_allowed_actions(dossier: Dossier, *, user: Any) -> list[str]:
+    """The actions ``user`` may take now (buttons on the dossier page)."""
+    from motcua.dossiers.services import actors_for
+    from motcua.dossiers.workflow import Action, allowed_actions
+
+    return [
+        a.value
+        for a in allowed_actions(
+            Status(dossier.status),
+            actors_for(dossier, Action.ACCEPT, user) | actors_for(dossier, Action.FORWARD, user),
+        )
+    ]

@@ -595,7 +595,7 @@ _COUNTER_ACTIONS = {
 }
 
 
-def _actors_for(dossier: Dossier, action: Action, user: Any) -> frozenset[Actor]:
+def actors_for(dossier: Dossier, action: Action, user: Any) -> frozenset[Actor]:
     agencies = [dossier.current_agency_id, dossier.agency_id]
     if action in _COUNTER_ACTIONS:
         agencies.append(dossier.receiving_agency_id)
@@ -895,7 +895,7 @@ def dossier_act(*, actor: Any, code: str, action: str, params: ActionIn | None =
         )
     before = _snapshot(dossier)
     from_status = Status(dossier.status)
-    actors = _actors_for(dossier, act, actor)
+    actors = actors_for(dossier, act, actor)
     if not actors and from_status not in TERMINAL:
         raise PermissionDenied(f"You hold no role on dossier {code}")
     try:
