@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import F, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from motcua.core.errors import NotFound
@@ -185,4 +185,43 @@ def dossier_allowed_actions(dossier: Dossier, *, user: Any) -> list[str]:
             Status(dossier.status),
             actors_for(dossier, Action.ACCEPT, user) | actors_for(dossier, Action.FORWARD, user),
         )
+    ]
+
+
+@dataclass(frozen=True)
+class IntakeFlow:
+    """Dossiers received at one agency's counter for another competent agency (phi địa giới)."""
+
+    receiving_code: str
+    receiving_name: str
+    competent_code: str
+    competent_name: str
+    count: int
+
+
+def dossier_intake_flows(
+    *, user: Any, start: dt.datetime, end: dt.datetime, boundary_free_only: bool = True
+) -> list[IntakeFlow]:
+    """Received dossiers in ``[start, end)`` grouped by receiving × competent agency."""
+    from django.db.models import Count
+
+    qs = dossier_visible_qs(user=user).filter(received_at__gte=start, received_at__lt=end)
+    if boundary_free_only:
+        qs = qs.exclude(receiving_agency=F("agency"))
+    rows = (
+        qs.values(
+            "receiving_agency__code", "receiving_agency__name", "agency__code", "agency__name"
+        )
+        .annotate(n=Count("pk"))
+        .order_by("receiving_agency__code", "agency__code")
+    )
+    return [
+        IntakeFlow(
+            r["receiving_agency__code"],
+            r["receiving_agency__name"],
+            r["agency__code"],
+            r["agency__name"],
+            r["n"],
+        )
+        for r in rows
     ]

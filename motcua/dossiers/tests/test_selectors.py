@@ -1,0 +1,67 @@
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from motcua.dossiers.selectors import dossier_intake_flows, dossier_queue, dossier_queue_counts
+from motcua.dossiers.services import dossier_submit_online
+from motcua.dossiers.tests.conftest import CENTRE, JUSTICE, at
+from motcua.dossiers.tests.test_services_paths import APPLICANT, act, receive
+
+pytestmark = pytest.mark.django_db
+
+
+def test_reports_tell_the_receiving_counter_from_the_competent_agency(
+    world: Any, clock_at: Any
+) -> None:
+    clock_at("2026-03-02 08:00")
+    receive(world)
+    receive(world)
+    online = dossier_submit_online(
+        actor=world.citizen, procedure_code="1.000001", case=1, applicant=APPLICANT
+    )
+    act(world.justice_clerk, online, "accept")  # received where it is processed
+    flows = dossier_intake_flows(
+        user=world.leader, start=at("2026-03-01 00:00"), end=at("2026-04-01 00:00")
+    )
+    assert [(f.receiving_code, f.competent_code, f.count) for f in flows] == [(CENTRE, JUSTICE, 2)]
+    every = dossier_intake_flows(
+        user=world.leader,
+        start=at("2026-03-01 00:00"),
+        end=at("2026-04-01 00:00"),
+        boundary_free_only=False,
+    )
+    assert sum(f.count for f in every) == 3
+    assert (
+        dossier_intake_flows(
+            user=world.outsider, start=at("2026-03-01 00:00"), end=at("2026-04-01 00:00")
+        )
+        == []
+    )
+
+
+def test_queues_pick_due_soon_at_risk_overdue_and_paused(world: Any, clock_at: Any) -> None:
+    clock_at("2026-03-02 08:00")
+    a = receive(world)  # due Mon 09/03 08:00, at risk from Thu 05/03 16:00
+    b = act(world.specialist, receive(world), "request_supplement", reason="Thiếu giấy tờ")
+    clock_at("2026-03-05 16:30")
+
+    def codes(which: str) -> list[str]:
+        return [d.code for d in dossier_queue(user=world.specialist, which=which)]
+
+    assert codes("at_risk") == [a.code]
+    assert codes("due_soon") == []
+    assert codes("paused") == [b.code]
+    clock_at("2026-03-06 09:00")  # 7 working hours left → due soon
+    assert codes("due_soon") == [a.code]
+    clock_at("2026-03-09 08:30")
+    assert codes("overdue") == [a.code]
+    counts = dossier_queue_counts(user=world.specialist)
+    assert (counts.all, counts.overdue, counts.paused, counts.due_soon) == (2, 1, 1, 0)
+    assert dossier_queue(user=world.outsider).count() == 0
+    assert [d.code for d in dossier_queue(user=world.specialist, q="nguyen thi anh")] == [
+        a.code,
+        b.code,
+    ]
+    assert [d.code for d in dossier_queue(user=world.specialist, q=a.code)] == [a.code]
