@@ -5,7 +5,8 @@ A payload is ``{"to": "...", "template": "dossier_status", "context": {...}}``. 
 or the ``apologized`` event) and optionally ``applicant_name``, ``procedure_name``,
 ``agency_name``, ``due_at`` / ``new_due_at`` (ISO 8601; shown in Asia/Ho_Chi_Minh), ``reason``,
 ``amount`` (đồng) and ``lookup_url``. The ``plain`` template sends ``subject`` and ``body``
-as given.
+as given. Any other template name is read as a dossier status (``"template": "received"``);
+statuses without a text of their own get a generic one.
 
 Texts are Vietnamese: they go to applicants of a Vietnamese authority, like the printed forms.
 """
@@ -196,11 +197,27 @@ def render(payload: Mapping[str, Any]) -> Email:
     context = payload.get("context") or {}
     if not isinstance(context, Mapping):
         raise MappingError("'context' must be an object")
-    if template == "dossier_status":
-        return _dossier_status(to, context)
     if template == "plain":
         subject, body = _text(context, "subject"), _text(context, "body")
         if not subject or not body:
             raise MappingError("the plain template needs 'subject' and 'body'")
         return Email(to=to, subject=" ".join(subject.split()), body=body + "\n")
-    raise MappingError(f"unknown e-mail template {template!r}")
+    return _dossier_status(to, _normalize(template, context))
+
+
+ALIASES = {"name": "applicant_name", "procedure": "procedure_name", "note": "reason"}
+
+
+def _normalize(template: str, context: Mapping[str, Any]) -> dict[str, Any]:
+    """Accept the short form too: the template named after the status (``"received"``), a
+    display label in ``status``, and the short keys ``name`` / ``procedure`` / ``note``."""
+    ctx = dict(context)
+    for short, full in ALIASES.items():
+        if not _text(ctx, full) and _text(ctx, short):
+            ctx[full] = ctx[short]
+    if template != "dossier_status":
+        label = _text(ctx, "status")
+        if label and label != template and not _text(ctx, "status_label"):
+            ctx["status_label"] = label
+        ctx["status"] = template
+    return ctx

@@ -63,3 +63,11 @@ def make_messages() -> Callable[..., list[OutboxMessage]]:
             ]
 
     return make
+
+
+@pytest.fixture(autouse=True)
+def _no_foreign_periodic_jobs(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Jobs other apps register (the deadline sweep) do not run inside these tests."""
+    from motcua.integrations import worker
+
+    monkeypatch.setattr(worker, "_periodic", {})
