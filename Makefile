@@ -25,7 +25,10 @@ run: setup
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_demo
 	@echo "Serving on http://127.0.0.1:$(PORT)/  (back office: /office/, API docs: /api/docs)"
-	$(PY) manage.py runserver 127.0.0.1:$(PORT)
+	@# The worker (outbox: e-mails, national sync; deadline re-planning) runs beside the server.
+	$(PY) manage.py run_worker --loop & worker=$$!; \
+	  trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	  $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 # Browser tests use Debian's Chromium; install it when missing (root, or sudo).
 chromium:
