@@ -28,6 +28,9 @@ from .data import (
 )
 from .fonts import FontsMissing
 from .forms import (
+    FormData,
+    filename,
+    render,
     render_apology,
     render_control_sheet,
     render_receipt,
@@ -35,6 +38,7 @@ from .forms import (
     render_stop_notice,
     render_supplement_request,
     render_tracking_book,
+    spec_of,
 )
 from .regimes import (
     REGIME_2025_START,
@@ -56,6 +60,7 @@ __all__ = [
     "ControlSheetData",
     "FeeLine",
     "FontsMissing",
+    "FormData",
     "FormKind",
     "FormNotInRegime",
     "FormSpec",
@@ -71,9 +76,11 @@ __all__ = [
     "TrackingBookData",
     "TrackingRow",
     "classify",
+    "filename",
     "form_spec",
     "outcome_label",
     "regime_for",
+    "render",
     "render_apology",
     "render_control_sheet",
     "render_receipt",
@@ -81,4 +88,5 @@ __all__ = [
     "render_stop_notice",
     "render_supplement_request",
     "render_tracking_book",
+    "spec_of",
 ]

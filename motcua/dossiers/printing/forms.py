@@ -6,7 +6,7 @@ Circular 03/2025/TT-VPCP forms 01–07, picked by ``data.regime`` (see ``regimes
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date, datetime
 from typing import Any
 
@@ -728,8 +728,58 @@ def render_tracking_book(data: TrackingBookData) -> bytes:
     )
 
 
+FormData = (
+    ReceiptData
+    | SupplementRequestData
+    | RefusalData
+    | ApologyData
+    | StopNoticeData
+    | ControlSheetData
+    | TrackingBookData
+)
+
+_RENDERERS: dict[type[Any], tuple[FormKind, Callable[[Any], bytes]]] = {
+    ReceiptData: (FormKind.RECEIPT, render_receipt),
+    SupplementRequestData: (FormKind.SUPPLEMENT_REQUEST, render_supplement_request),
+    RefusalData: (FormKind.REFUSAL, render_refusal),
+    ApologyData: (FormKind.APOLOGY, render_apology),
+    StopNoticeData: (FormKind.STOP_NOTICE, render_stop_notice),
+    ControlSheetData: (FormKind.CONTROL_SHEET, render_control_sheet),
+    TrackingBookData: (FormKind.TRACKING_BOOK, render_tracking_book),
+}
+
+
+def render(data: FormData) -> bytes:
+    """Render whichever form ``data`` describes (dispatch on its type)."""
+    try:
+        _, renderer = _RENDERERS[type(data)]
+    except KeyError:
+        raise PrintingError(f"no form for {type(data).__name__}") from None
+    return renderer(data)
+
+
+def spec_of(data: FormData) -> FormSpec:
+    """The number, title and circular ``data`` prints under."""
+    kind, _ = _RENDERERS[type(data)]
+    return form_spec(data.regime, kind)
+
+
+def filename(data: FormData) -> str:
+    """An ASCII download name: "mau-01-000.00.31.H16-261127-0012.pdf"."""
+    spec = spec_of(data)
+    if isinstance(data, TrackingBookData):
+        tail = f"so-theo-doi-{data.period_start:%Y%m%d}-{data.period_end:%Y%m%d}"
+    else:
+        tail = data.dossier_code or spec.kind.value.replace("_", "-")
+    safe = "".join(ch if ch.isascii() and (ch.isalnum() or ch in ".-") else "-" for ch in tail)
+    return f"mau-{spec.number}-{safe}.pdf"
+
+
 __all__ = [
+    "FormData",
     "PrintingError",
+    "filename",
+    "render",
     "render_apology",
     "render_control_sheet",
     "render_receipt",
@@ -737,4 +787,5 @@ __all__ = [
     "render_stop_notice",
     "render_supplement_request",
     "render_tracking_book",
+    "spec_of",
 ]

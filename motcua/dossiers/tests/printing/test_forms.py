@@ -244,7 +244,11 @@ def _fonts(resources: DictionaryObject) -> set[str]:
 def test_it_embeds_only_dejavu_fonts() -> None:
     pdfs = [
         P.render_receipt(S.receipt("2025")),
+        P.render_supplement_request(S.supplement("2018")),
+        P.render_refusal(S.refusal("2018")),
         P.render_apology(S.apology("2018")),
+        P.render_stop_notice(S.stop_notice()),
+        P.render_control_sheet(S.control_sheet("2025")),
         book("2025")[1],
     ]
     for pdf in pdfs:
@@ -275,3 +279,14 @@ def test_it_fails_clearly_when_the_fonts_are_missing(
         monkeypatch.delenv("MOTCUA_FONT_DIR")
         fonts.reset_for_tests()
     assert P.render_refusal(S.refusal("2025")).startswith(b"%PDF")
+
+
+def test_it_dispatches_on_the_data_type_and_names_the_file() -> None:
+    receipt = S.receipt("2018")
+    assert P.render(receipt) == P.render_receipt(receipt)
+    assert P.spec_of(S.control_sheet("2025")).number == "06"
+    assert P.filename(receipt) == "mau-01-000.00.31.H16-250304-0012.pdf"
+    assert P.filename(S.refusal("2025")) == "mau-03-refusal.pdf"
+    assert P.filename(S.tracking_book("2025", rows=0)) == "mau-07-so-theo-doi-20261101-20261130.pdf"
+    with pytest.raises(P.PrintingError):
+        P.render(S.TUYET)  # type: ignore[arg-type]
