@@ -29,6 +29,9 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 CHROMIUM = "/usr/bin/chromium"
 
+# Suite-wide fixtures that live beside the code they serve.
+pytest_plugins = ["motcua.integrations.email.testing"]
+
 
 def pytest_sessionstart(session: pytest.Session) -> None:
     if os.environ.get("MOTCUA_TEST_DB") != "postgres":

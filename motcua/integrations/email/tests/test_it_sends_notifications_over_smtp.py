@@ -13,7 +13,7 @@ from django.utils import timezone
 from motcua.integrations import outbox
 from motcua.integrations.email.handlers import message_id
 from motcua.integrations.email.notify import enqueue_email
-from motcua.integrations.email.tests.conftest import SmtpServer
+from motcua.integrations.email.testing import SmtpServer
 from motcua.integrations.models import OutboxMessage, OutboxStatus
 
 CODE = "000.00.03.H16-261127-0001"

@@ -1,4 +1,6 @@
-"""A real SMTP server (aiosmtpd) on 127.0.0.1, and the SMTP backend pointed at it."""
+"""Test fixtures: a real SMTP server (aiosmtpd) on 127.0.0.1, and the SMTP backend pointed at it.
+
+Registered for the whole suite as a pytest plugin by the root conftest.py."""
 
 from __future__ import annotations
 
