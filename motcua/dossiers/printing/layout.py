@@ -427,7 +427,19 @@ def build_pdf(
         initialFontName=SERIF,
         initialFontSize=11,
     )
-    frame = Frame(left, bottom, pagesize[0] - left - right, pagesize[1] - top - bottom, id="body")
+    # No frame padding: the margins are the margins, and tables sized to the content width
+    # line up with the text.
+    frame = Frame(
+        left,
+        bottom,
+        pagesize[0] - left - right,
+        pagesize[1] - top - bottom,
+        id="body",
+        leftPadding=0,
+        rightPadding=0,
+        topPadding=0,
+        bottomPadding=0,
+    )
     template = PageTemplate(id="page", frames=[frame], onPage=on_page or _nothing)
     doc.addPageTemplates([template])
 
