@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from motcua.accounts.models import Membership
 from motcua.catalog.models import Procedure
+from motcua.dossiers.selectors import dossier_queue_counts
 from motcua.units.models import Agency
 
 
@@ -29,5 +30,6 @@ def home(request: HttpRequest) -> HttpResponse:
         "procedure_count": Procedure.objects.count(),
         "agency_count": Agency.objects.filter(is_active=True).count(),
         "today": timezone.localdate(),
+        "dossier_counts": dossier_queue_counts(user=user),
     }
     return render(request, "office/home.html", context)

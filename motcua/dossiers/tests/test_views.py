@@ -370,3 +370,14 @@ def test_it_answers_a_queue_page_in_a_constant_number_of_queries(
     with django_assert_max_num_queries(len(small.captured_queries)) as big:
         assert len(client.get(url, {"per_page": 100}).context["rows"]) == 60
     assert len(big.captured_queries) == len(small.captured_queries)
+
+
+def test_it_shows_a_dossier_tile_with_queue_counts_on_the_office_home(
+    world: Any, clock_at: Any
+) -> None:
+    clock_at("2026-03-02 08:00")
+    receive(world)
+    clock_at("2026-03-10 08:00")  # overdue since 09/03 08:00
+    body = client_for(world.clerk).get(reverse("office:home")).content.decode()
+    assert reverse("dossiers:queue") in body
+    assert "1 hồ sơ đang giải quyết" in body and "1 quá hạn" in body
