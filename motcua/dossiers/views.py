@@ -230,10 +230,22 @@ def intake(request: HttpRequest) -> HttpResponse:
             case_number=int(case) if case.isdigit() else None,
             **setup,
         )
+    _move_focus(search, form)
     context = {"search": search, "version": version, "form": form, "q": q}
     if htmx and request.GET.get("part") == "checklist":
         return render(request, "dossiers/_checklist.html", context)
     return render(request, "dossiers/intake.html", context, status=status)
+
+
+def _move_focus(search: ProcedureSearchForm, form: IntakeForm) -> None:
+    """Once the procedure is chosen, the cursor goes to the first field to fill (or to fix)."""
+    search.fields["q"].widget.attrs.pop("autofocus", None)
+    target = "applicant_name"
+    if form.is_bound and form.errors:
+        target = next((name for name in form.errors if name in form.fields), target)
+    elif form.fields["agency_code"].required:
+        target = "agency_code"
+    form.fields[target].widget.attrs["autofocus"] = True
 
 
 def _receive(user: Any, version: ProcedureVersion, form: IntakeForm) -> Dossier:

@@ -58,6 +58,7 @@ def test_a_dossier_goes_from_the_counter_to_the_returned_result(
     page.wait_for_url("**/office/dossiers/new/?procedure=2.000635")
 
     # Boundary-free intake: the centre is not competent; the clerk picks the department.
+    expect(page.locator("#id_agency_code")).to_be_focused()  # the next thing to fill
     page.select_option("#id_agency_code", JUSTICE)
     from motcua.catalog.models import Component
 

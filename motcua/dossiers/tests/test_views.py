@@ -160,6 +160,7 @@ def test_it_puts_service_errors_next_to_their_field(world: Any) -> None:
     assert response.status_code == 422
     form = response.context["form"]
     assert form.errors.get("applicant_id_number")
+    assert "autofocus" in str(form["applicant_id_number"])  # the cursor goes to the error
     assert 'value="Nguyễn Thị Ánh Tuyết"' in response.content.decode()
     assert not Dossier.objects.exists()
 
