@@ -55,6 +55,7 @@ class QueueCounts:
     at_risk: int
     overdue: int
     paused: int
+    settled: int  # results ready, waiting to be returned
 
 
 def _queue_base(user: Any, agency_id: int | None) -> QuerySet[Dossier]:
@@ -118,11 +119,12 @@ def dossier_queue_counts(
 
     horizon = working_calendar().add_working_hours(now, 8)
     running = [Status.RECEIVED.value, Status.PROCESSING.value]
+    paused = [Status.AWAITING_SUPPLEMENT.value, Status.AWAITING_PAYMENT.value]
     agg = (
         _queue_base(user, agency_id)
-        .filter(status__in=OPEN_CODES)
+        .filter(status__in=[*OPEN_CODES, Status.SETTLED.value])
         .aggregate(
-            all=Count("pk"),
+            all=Count("pk", filter=Q(status__in=OPEN_CODES)),
             due_soon=Count(
                 "pk", filter=Q(status__in=running, due_at__gte=now, due_at__lte=horizon)
             ),
@@ -130,12 +132,8 @@ def dossier_queue_counts(
                 "pk", filter=Q(status__in=running, at_risk_from__lte=now, due_at__gte=now)
             ),
             overdue=Count("pk", filter=Q(status__in=running, due_at__lt=now)),
-            paused=Count(
-                "pk",
-                filter=Q(
-                    status__in=[Status.AWAITING_SUPPLEMENT.value, Status.AWAITING_PAYMENT.value]
-                ),
-            ),
+            paused=Count("pk", filter=Q(status__in=paused)),
+            settled=Count("pk", filter=Q(status=Status.SETTLED.value)),
         )
     )
     return QueueCounts(**agg)

@@ -296,8 +296,7 @@ def queue(request: HttpRequest) -> HttpResponse:
     page = Paginator(qs, per_page).get_page(request.GET.get("page"))
     rows = [{"d": d, "badge": _badge(d, now, horizon)} for d in page.object_list]
     counts = selectors.dossier_queue_counts(user=user, agency_id=agency_id, now=now)
-    settled = selectors.dossier_queue(user=user, which="settled", agency_id=agency_id).count()
-    count_of = {**counts.__dict__, "settled": settled}
+    count_of = counts.__dict__
     base = request.GET.copy()
     for key in ("page", "which"):
         base.pop(key, None)
