@@ -181,6 +181,22 @@ class Dossier(models.Model):
                 name="dossier_agency_open_idx",
                 condition=Q(status__in=OPEN_CODES),
             ),
+            # The queue of every agency a user sees (agency OR receiving OR current agency) in
+            # due-date order: walked in order and filtered inside the index, so the first page
+            # stops early and the counts are index-only (bench/lifecycle.py, decision 0009).
+            models.Index(
+                fields=["due_at", "id"],
+                include=[
+                    "status",
+                    "agency",
+                    "receiving_agency",
+                    "current_agency",
+                    "at_risk_from",
+                ],
+                name="dossier_open_due_idx",
+                # Open, plus settled (waiting to be returned): the queue's tabs and counts.
+                condition=Q(status__in=[*OPEN_CODES, Status.SETTLED.value]),
+            ),
             models.Index(fields=["receiving_agency", "received_at"], name="dossier_recv_idx"),
             models.Index(fields=["agency", "status", "received_at"], name="dossier_agency_idx"),
             models.Index(fields=["applicant_id_number"], name="dossier_applicant_idx"),
