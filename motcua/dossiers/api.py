@@ -18,26 +18,31 @@ from motcua.core.errors import InvalidInput
 from motcua.dossiers import idempotency, selectors, services
 from motcua.dossiers.models import Dossier, DossierEvent
 from motcua.dossiers.schemas import (
-    ActionIn,
-    ApplicantOut,
-    ComponentOut,
+    DossierActionIn,
+    DossierApplicantOut,
+    DossierComponentOut,
     DossierCreateIn,
+    DossierErrorOut,
+    DossierEventOut,
+    DossierLimitOut,
     DossierListItemOut,
     DossierOut,
     DossierPageOut,
-    ErrorOut,
-    EventOut,
-    LimitOut,
-    PauseOut,
+    DossierPauseOut,
+    DossierStepOut,
     ProcedureRefOut,
-    StepOut,
 )
 from motcua.dossiers.workflow import Action, Status
 from motcua.units.models import Agency
 
 router = Router(tags=["dossiers"], auth=token_auth)
 
-ERRORS: dict[int, type[ErrorOut]] = {403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
+ERRORS: dict[int, type[DossierErrorOut]] = {
+    403: DossierErrorOut,
+    404: DossierErrorOut,
+    409: DossierErrorOut,
+    422: DossierErrorOut,
+}
 # Actions whose event note is the public reason/result (the applicant is told it, e.g. Form 02).
 _PUBLIC_NOTE_ACTIONS = frozenset(
     {
@@ -66,7 +71,7 @@ def _status_name(value: int | None) -> str | None:
     return None if value is None else Status(value).slug
 
 
-def _events(dossier: Dossier, *, official: bool) -> list[EventOut]:
+def _events(dossier: Dossier, *, official: bool) -> list[DossierEventOut]:
     events: list[DossierEvent] = list(dossier.events.all())
     if not official:
         events = [e for e in events if e.public]
@@ -81,7 +86,7 @@ def _events(dossier: Dossier, *, official: bool) -> list[EventOut]:
         if e.action not in _PUBLIC_NOTE_ACTIONS:
             internal = e.note or internal
         out.append(
-            EventOut(
+            DossierEventOut(
                 seq=e.seq,
                 action=e.action,
                 from_status=_status_name(e.from_status),  # type: ignore[arg-type]
@@ -121,7 +126,7 @@ def dossier_out(dossier: Dossier, *, user: Any, lang: str = "vi") -> DossierOut:
         agency_code=dossier.agency.code,
         current_agency_code=dossier.current_agency.code,
         assignee=dossier.assignee.get_username() if official and dossier.assignee else None,
-        applicant=ApplicantOut(
+        applicant=DossierApplicantOut(
             kind=dossier.applicant_kind,
             name=dossier.applicant_name,
             id_number=dossier.applicant_id_number,
@@ -133,7 +138,7 @@ def dossier_out(dossier: Dossier, *, user: Any, lang: str = "vi") -> DossierOut:
         set_count=dossier.set_count,
         submitted_at=dossier.submitted_at,
         received_at=dossier.received_at,
-        limit=LimitOut(amount=dossier.limit_amount, unit=dossier.limit_unit),
+        limit=DossierLimitOut(amount=dossier.limit_amount, unit=dossier.limit_unit),
         due_at=dossier.due_at,
         original_due_at=dossier.original_due_at,
         at_risk_from=dossier.at_risk_from,
@@ -152,7 +157,7 @@ def dossier_out(dossier: Dossier, *, user: Any, lang: str = "vi") -> DossierOut:
         history=_events(dossier, official=official),
         explanation=selectors.dossier_explanation(dossier, lang=lang),
         steps=[
-            StepOut(
+            DossierStepOut(
                 order=s.order,
                 name=s.name,
                 role=s.role,
@@ -166,7 +171,7 @@ def dossier_out(dossier: Dossier, *, user: Any, lang: str = "vi") -> DossierOut:
             for s in dossier.steps.all()
         ],
         pauses=[
-            PauseOut(
+            DossierPauseOut(
                 kind=p.kind,
                 started_at=p.started_at,
                 ended_at=p.ended_at,
@@ -176,7 +181,7 @@ def dossier_out(dossier: Dossier, *, user: Any, lang: str = "vi") -> DossierOut:
             for p in dossier.pauses.all()
         ],
         components=[
-            ComponentOut(
+            DossierComponentOut(
                 component_id=c.component_id,
                 name=c.name,
                 original_count=c.original_count,
@@ -340,7 +345,7 @@ def dossier_get_api(request: HttpRequest, code: Code, lang: Lang = "vi") -> Doss
     summary="Take an action on a dossier",
 )
 def dossier_act_api(
-    request: HttpRequest, code: Code, action: Action, payload: ActionIn, lang: Lang = "vi"
+    request: HttpRequest, code: Code, action: Action, payload: DossierActionIn, lang: Lang = "vi"
 ) -> DossierOut:
     """409 with the reason when the action is not allowed now, for the caller's roles, or when
     `expected_version` is stale; 422 naming the field of a bad parameter; 404 out of scope."""

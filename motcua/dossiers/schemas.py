@@ -32,7 +32,7 @@ class _Strict(Schema):
 # -- input ----------------------------------------------------------------------------------------
 
 
-class ApplicantSchemaIn(_Strict):
+class DossierApplicantIn(_Strict):
     name: str = Field(max_length=200)
     id_number: str = Field("", max_length=20, description="citizen ID (12 digits) or tax code")
     phone: str = Field("", max_length=20)
@@ -41,7 +41,7 @@ class ApplicantSchemaIn(_Strict):
     kind: Literal["citizen", "business", "agency", "organisation"] = "citizen"
 
 
-class ComponentSchemaIn(_Strict):
+class DossierComponentIn(_Strict):
     component_id: int | None = Field(None, description="a component of the procedure's checklist")
     name: str = Field("", max_length=2000, description="a component outside the checklist")
     original_count: int = Field(0, ge=0, le=99)
@@ -54,8 +54,8 @@ class DossierCreateIn(_Strict):
         None, description="the case number (1, 2, …) or its name; optional with a single case"
     )
     channel: Literal["direct", "online", "postal"]
-    applicant: ApplicantSchemaIn
-    components: list[ComponentSchemaIn] = Field(default_factory=list, max_length=100)
+    applicant: DossierApplicantIn
+    components: list[DossierComponentIn] = Field(default_factory=list, max_length=100)
     agency_code: str = Field("", max_length=40, description="the competent agency, if several")
     receiving_agency_code: str = Field(
         "", max_length=40, description="the counter receiving it (a clerk of several agencies)"
@@ -64,7 +64,7 @@ class DossierCreateIn(_Strict):
     set_count: int = Field(1, ge=1, le=99)
 
 
-class ActionIn(_Strict):
+class DossierActionIn(_Strict):
     """Parameters of an action; which ones matter depends on the action."""
 
     reason: str = Field("", max_length=5000)
@@ -85,7 +85,7 @@ class ActionIn(_Strict):
 # -- output ---------------------------------------------------------------------------------------
 
 
-class ErrorOut(Schema):
+class DossierErrorOut(Schema):
     detail: str
     code: str
     field: str | None = None
@@ -97,7 +97,7 @@ class ProcedureRefOut(Schema):
     version: int
 
 
-class ApplicantOut(Schema):
+class DossierApplicantOut(Schema):
     kind: str
     name: str
     id_number: str
@@ -106,12 +106,12 @@ class ApplicantOut(Schema):
     address: str
 
 
-class LimitOut(Schema):
+class DossierLimitOut(Schema):
     amount: int | None
     unit: str
 
 
-class EventOut(Schema):
+class DossierEventOut(Schema):
     seq: int
     action: str
     from_status: StatusName | None
@@ -129,7 +129,7 @@ class EventOut(Schema):
     due_after: dt.datetime | None
 
 
-class StepOut(Schema):
+class DossierStepOut(Schema):
     order: int
     name: str
     role: str
@@ -141,7 +141,7 @@ class StepOut(Schema):
     outcome: OutcomeName | None
 
 
-class PauseOut(Schema):
+class DossierPauseOut(Schema):
     kind: str
     started_at: dt.datetime
     ended_at: dt.datetime | None
@@ -149,7 +149,7 @@ class PauseOut(Schema):
     restarted_clock: bool
 
 
-class ComponentOut(Schema):
+class DossierComponentOut(Schema):
     component_id: int | None
     name: str
     original_count: int
@@ -171,12 +171,12 @@ class DossierOut(Schema):
     agency_code: str = Field(description="the competent agency")
     current_agency_code: str
     assignee: str | None
-    applicant: ApplicantOut
+    applicant: DossierApplicantOut
     summary: str
     set_count: int
     submitted_at: dt.datetime | None
     received_at: dt.datetime | None
-    limit: LimitOut
+    limit: DossierLimitOut
     due_at: dt.datetime | None
     original_due_at: dt.datetime | None
     at_risk_from: dt.datetime | None
@@ -192,11 +192,11 @@ class DossierOut(Schema):
     refusal_reason: str
     supplement_count: int
     allowed_actions: list[str]
-    history: list[EventOut]
+    history: list[DossierEventOut]
     explanation: list[str]
-    steps: list[StepOut]
-    pauses: list[PauseOut]
-    components: list[ComponentOut]
+    steps: list[DossierStepOut]
+    pauses: list[DossierPauseOut]
+    components: list[DossierComponentOut]
 
 
 class DossierListItemOut(Schema):
