@@ -83,8 +83,6 @@ def _events(dossier: Dossier, *, official: bool) -> list[DossierEventOut]:
     for e in events:
         public_note = e.note if e.action in _PUBLIC_NOTE_ACTIONS else ""
         internal = e.data.get("internal_note", "") if isinstance(e.data, dict) else ""
-        if e.action not in _PUBLIC_NOTE_ACTIONS:
-            internal = e.note or internal
         out.append(
             DossierEventOut(
                 seq=e.seq,

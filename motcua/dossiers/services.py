@@ -877,16 +877,12 @@ def dossier_act(*, actor: Any, code: str, action: str, params: ActionIn | None =
     pk = visible.first()
     if pk is None:
         raise NotFound(f"Dossier {code} not found")
-    try:
-        dossier = (
-            Dossier.objects.select_for_update(of=("self",))
-            .select_related(
-                "procedure_version", "case", "agency", "current_agency", "receiving_agency"
-            )
-            .get(pk=pk)
-        )
-    except Dossier.DoesNotExist as exc:  # pragma: no cover - deleted between the two reads
-        raise NotFound(f"Dossier {code} not found") from exc
+    # Lock the row alone: with joins, PostgreSQL re-checks the joined rows after waiting for a
+    # concurrent winner and drops the dossier if that winner moved it to another agency.
+    Dossier.objects.select_for_update().filter(pk=pk).values_list("pk", flat=True).get()
+    dossier = Dossier.objects.select_related(
+        "procedure_version", "case", "agency", "current_agency", "receiving_agency"
+    ).get(pk=pk)
     if p.expected_version is not None and p.expected_version != dossier.version:
         raise Conflict(
             f"Dossier {code} changed since you opened it (version {p.expected_version} → "
@@ -916,21 +912,22 @@ def dossier_act(*, actor: Any, code: str, action: str, params: ActionIn | None =
         # (in its canonical form: 17:00 rather than the next morning's 07:00).
         _replan(dossier, calendar)
         dossier.save()
-    note = p.reason or p.note or p.result
+    # ``reason``/``result`` are what the applicant is told (Forms 02–04, the result); ``note`` is
+    # internal and never leaves the back office.
+    public_note = (p.reason or p.result) if act in _PUBLIC_NOTE else ""
+    if p.note:
+        data = {**data, "internal_note": p.note}
     event = _event(
         dossier,
         action=act.value,
         from_status=from_status.value,
         actor=actor,
         role=_role_label(actors, act),
-        note=note if act in _PUBLIC_NOTE else p.note,
+        note=public_note,
         due_before=due_before,
         to_agency=dossier.current_agency if act == Action.FORWARD else None,
         data=data,
     )
-    if p.note and act in _PUBLIC_NOTE and p.reason:
-        event.data["internal_note"] = p.note
-        event.save(update_fields=["data"])
     record(
         action=f"dossier.{act.value}",
         actor=actor,

@@ -422,14 +422,6 @@ def test_a_citizen_sees_their_dossier_without_internal_notes(world: Any, clock_a
     assert citizen.act(code, "settle", result="x").status_code == 409
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "services.dossier_act stores the internal note of accept/forward/supplement/… in "
-        "DossierEvent.note with public=True, so selectors.dossier_public_events (the portal) "
-        "shows it. Fix: keep internal notes in data['internal_note'] only (remove this marker)."
-    ),
-)
 def test_the_public_history_never_carries_internal_notes(world: Any, clock_at: Any) -> None:
     from motcua.dossiers.selectors import dossier_public_events
 

@@ -165,15 +165,6 @@ FORWARD_FIRST = pytest.param(
     ("forward", {}),
     ("request_supplement", {"reason": "Thiếu tờ khai"}),
     id="forward-wins",
-    marks=pytest.mark.xfail(
-        strict=True,
-        reason=(
-            "services.dossier_act locks with select_for_update(of=self) + select_related: when "
-            "the winner changed current_agency, PostgreSQL re-checks the join against the old "
-            "agency row and drops the dossier, so the loser gets NotFound instead of Conflict. "
-            "Fix: lock without joins, then read with select_related (remove this marker then)."
-        ),
-    ),
 )
 
 
