@@ -280,7 +280,9 @@ def dossier_create_api(
 def dossier_list_api(
     request: HttpRequest,
     queue: Annotated[
-        Literal["all", "due_soon", "at_risk", "overdue", "paused", "settled", "closed"],
+        Literal[
+            "all", "due_soon", "at_risk", "step_late", "overdue", "paused", "settled", "closed"
+        ],
         Query(description="all = every open dossier; settled = waiting to be returned"),
     ] = "all",
     q: Annotated[

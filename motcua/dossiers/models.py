@@ -148,6 +148,8 @@ class Dossier(models.Model):
     supplement_count = models.PositiveSmallIntegerField(default=0)
 
     current_step = models.PositiveSmallIntegerField(default=0)
+    # The due instant of the step in progress, kept here so "late steps" is an indexed filter.
+    step_due_at = models.DateTimeField(null=True, blank=True)
     assignee = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

@@ -14,7 +14,16 @@ from motcua.core.text import fold
 from motcua.dossiers.models import OPEN_CODES, Dossier, DossierEvent
 from motcua.dossiers.workflow import Status
 
-QUEUE_FILTERS = ("all", "due_soon", "at_risk", "overdue", "paused", "settled", "closed")
+QUEUE_FILTERS = (
+    "all",
+    "due_soon",
+    "at_risk",
+    "step_late",
+    "overdue",
+    "paused",
+    "settled",
+    "closed",
+)
 
 
 def dossier_visible_qs(*, user: Any) -> QuerySet[Dossier]:
@@ -53,6 +62,7 @@ class QueueCounts:
     all: int
     due_soon: int
     at_risk: int
+    step_late: int
     overdue: int
     paused: int
     settled: int  # results ready, waiting to be returned
@@ -97,6 +107,9 @@ def dossier_queue(
 
         horizon = working_calendar().add_working_hours(now, 8)
         qs = qs.filter(status__in=running, due_at__gte=now, due_at__lte=horizon)
+    elif which == "step_late":
+        # The dossier is still within time but the step in progress is past its share.
+        qs = qs.filter(status__in=running, step_due_at__lt=now, due_at__gte=now)
     elif which == "paused":
         qs = qs.filter(status__in=[Status.AWAITING_SUPPLEMENT.value, Status.AWAITING_PAYMENT.value])
     if q.strip():
@@ -130,6 +143,9 @@ def dossier_queue_counts(
             ),
             at_risk=Count(
                 "pk", filter=Q(status__in=running, at_risk_from__lte=now, due_at__gte=now)
+            ),
+            step_late=Count(
+                "pk", filter=Q(status__in=running, step_due_at__lt=now, due_at__gte=now)
             ),
             overdue=Count("pk", filter=Q(status__in=running, due_at__lt=now)),
             paused=Count("pk", filter=Q(status__in=paused)),

@@ -170,6 +170,17 @@ def _replan(dossier: Dossier, calendar: WorkingCalendar) -> None:
             if due is not None and step.due_at != due:
                 step.due_at = due
                 step.save(update_fields=["due_at"])
+    _sync_step_due(dossier)
+
+
+def _sync_step_due(dossier: Dossier) -> None:
+    """Copy the due instant of the step in progress onto the dossier (None when none runs)."""
+    step = (
+        dossier.steps.filter(order=dossier.current_step, finished_at__isnull=True)
+        .values_list("due_at", flat=True)
+        .first()
+    )
+    dossier.step_due_at = step
 
 
 def _allocate_code(agency: Agency, when: dt.datetime) -> str:
@@ -422,6 +433,7 @@ def _start_clock(dossier: Dossier, when: dt.datetime, calendar: WorkingCalendar)
         first.started_at = when
         first.save(update_fields=["started_at"])
         dossier.current_step = first.order
+        _sync_step_due(dossier)
 
 
 def _intake_agency(actor: Any, receiving_agency_code: str) -> Agency:
@@ -699,6 +711,7 @@ def _do_forward(
         d.current_step = nxt.order
     d.current_agency = to_agency
     d.assignee = assignee.user if assignee else None
+    _sync_step_due(d)
     return {"to_agency": to_agency.code, "step": d.current_step}
 
 
@@ -904,6 +917,8 @@ def dossier_act(*, actor: Any, code: str, action: str, params: ActionIn | None =
     due_before = dossier.due_at
     data = _HANDLERS[act](dossier, p, actor, now, calendar)
     dossier.status = target
+    if target in TERMINAL or target == Status.SETTLED:
+        dossier.step_due_at = None
     dossier.version = F("version") + 1
     dossier.save()
     dossier.refresh_from_db()
@@ -970,7 +985,9 @@ def dossiers_replan_stale(*, batch: int = 500) -> int:
                 before = dossier.due_at
                 _replan(dossier, calendar)
                 dossier.calendar_revision = current
-                dossier.save(update_fields=["due_at", "at_risk_from", "calendar_revision"])
+                dossier.save(
+                    update_fields=["due_at", "at_risk_from", "step_due_at", "calendar_revision"]
+                )
                 if before != dossier.due_at:
                     _event(
                         dossier,

@@ -74,6 +74,7 @@ QUEUE_TABS = (
     ("due_soon", gettext_lazy("Sắp đến hạn")),
     ("at_risk", gettext_lazy("Có nguy cơ trễ hạn")),
     ("overdue", gettext_lazy("Quá hạn")),
+    ("step_late", gettext_lazy("Bước xử lý trễ")),
     ("paused", gettext_lazy("Tạm dừng")),
     ("settled", gettext_lazy("Chờ trả kết quả")),
     ("closed", gettext_lazy("Đã kết thúc")),

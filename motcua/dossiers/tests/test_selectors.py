@@ -65,3 +65,17 @@ def test_queues_pick_due_soon_at_risk_overdue_and_paused(world: Any, clock_at: A
         b.code,
     ]
     assert [d.code for d in dossier_queue(user=world.specialist, q=a.code)] == [a.code]
+
+
+def test_a_late_step_shows_up_before_the_dossier_is_late(world: Any, clock_at: Any) -> None:
+    clock_at("2026-03-02 08:00")
+    d = receive(world)  # step 1 (the counter, 10 %) is due Mon 14:00; the dossier Mon 09/03
+    assert d.step_due_at == at("2026-03-02 14:00")
+    clock_at("2026-03-02 15:00")
+    assert [x.code for x in dossier_queue(user=world.clerk, which="step_late")] == [d.code]
+    assert dossier_queue_counts(user=world.clerk).step_late == 1
+    d = act(world.clerk, d, "forward")  # step 2 (70 % cumulative) is due Thu 14:00
+    assert d.step_due_at == at("2026-03-05 14:00")
+    assert dossier_queue(user=world.specialist, which="step_late").count() == 0
+    d = act(world.leader, d, "settle", result="Đã cấp")
+    assert d.step_due_at is None
