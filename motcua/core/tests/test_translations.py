@@ -295,3 +295,57 @@ def test_it_renders_the_back_office_home_in_english(client: Any, bob: Any) -> No
     # Agency names are data and stay as entered; the role label is translated.
     assert "Sở Tư pháp" in text
     assert "Specialist" in text
+
+
+OFFICE_PAGES = {
+    "en": {
+        "/office/dossiers/": [
+            "Dossiers",
+            "Dossier queues",
+            "Due soon",
+            "At risk of delay",
+            "Late steps",
+            "Awaiting return of the result",
+            "Search dossiers",
+            "Rows per page",
+            "Filter",
+            "0 dossiers",
+            "No dossiers.",
+        ],
+    },
+    "es": {
+        "/office/dossiers/": [
+            "Expedientes",
+            "Colas de expedientes",
+            "Próximo a vencer",
+            "En riesgo de retraso",
+            "Pasos fuera de plazo",
+            "Pendientes de entrega del resultado",
+            "Buscar expedientes",
+            "Filas por página",
+            "Filtrar",
+            "0 expedientes",
+            "No hay expedientes.",
+        ],
+    },
+}
+
+
+@pytest.mark.parametrize(
+    ("lang", "url"), [(lang, url) for lang, pages in OFFICE_PAGES.items() for url in pages]
+)
+def test_it_renders_back_office_pages_in_the_requested_language(
+    client: Any, bob: Any, lang: str, url: str
+) -> None:
+    client.force_login(bob)
+    response = client.get(url, HTTP_ACCEPT_LANGUAGE=lang)
+    assert response.status_code == 200
+    assert response["Content-Language"] == lang
+    text = visible_text(response)
+    for expected in OFFICE_PAGES[lang][url]:
+        assert expected in text
+    # The official's own name is data; every other Vietnamese letter is an untranslated string.
+    leftovers = [
+        line for line in text.splitlines() if vietnamese_letters(line) and line != bob.full_name
+    ]
+    assert not leftovers, f"untranslated text on {url} ({lang}): {leftovers}"
