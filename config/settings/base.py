@@ -156,6 +156,8 @@ MOTCUA_OUTBOX_LEASE_SECONDS = env_int("MOTCUA_OUTBOX_LEASE_SECONDS", 300)
 # The province this instance serves (GSO code) and its office hours (DESIGN §3.3).
 MOTCUA_PROVINCE_CODE = env_str("MOTCUA_PROVINCE_CODE", "66")
 MOTCUA_OFFICE_HOURS = env_str("MOTCUA_OFFICE_HOURS", "07:00-11:30,13:30-17:00")
+# How often a process re-checks (one cache read) whether the calendar changed elsewhere.
+MOTCUA_CALENDAR_CHECK_SECONDS = float(env_str("MOTCUA_CALENDAR_CHECK_SECONDS", "1.0"))
 
 # A dossier is "at risk" when its remaining working time is under this share of its limit or
 # under this many working hours (DESIGN §3.3.1; province settings).

@@ -10,6 +10,7 @@ from config.settings.base import *  # noqa: F403
 from config.settings.base import DATABASES
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast; tests only
+MOTCUA_CALENDAR_CHECK_SECONDS = 0.0  # re-validate the cached calendar on every read
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 # Transactional tests empty every table between tests, which the append-only triggers forbid;

@@ -81,23 +81,37 @@ def _is_official(user: AnyUser) -> bool:
     )
 
 
+def roles_by_agency(user: AnyUser | None) -> dict[int, frozenset[str]]:
+    """The active roles of an official, per agency (one query; empty for everyone else)."""
+    if user is None or not user.is_authenticated or not user.is_active or not _is_official(user):
+        return {}
+    from motcua.accounts.models import Membership
+
+    rows = Membership.objects.filter(user_id=user.pk, is_active=True, agency__is_active=True)
+    roles: dict[int, set[str]] = {}
+    for agency_id, role in rows.values_list("agency_id", "role"):
+        roles.setdefault(agency_id, set()).add(role)
+    return {agency_id: frozenset(r) for agency_id, r in roles.items()}
+
+
+def scope_from_roles(user: AnyUser | None, roles: dict[int, frozenset[str]]) -> AgencyScope:
+    """The scope implied by ``roles`` (from ``roles_by_agency``), without another query."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return NOTHING
+    if user.is_superuser:
+        return EVERYTHING
+    if any(r & GLOBAL_ROLES for r in roles.values()):
+        return EVERYTHING
+    return AgencyScope(everything=False, agency_ids=frozenset(roles))
+
+
 def agency_ids_visible_to(user: AnyUser | None) -> AgencyScope:
     """The agencies ``user`` can see and act for (one query for officials, none otherwise)."""
     if user is None or not user.is_authenticated or not user.is_active:
         return NOTHING
     if user.is_superuser:
         return EVERYTHING
-    if not _is_official(user):
-        return NOTHING
-    from motcua.accounts.models import Membership
-
-    rows = Membership.objects.filter(user_id=user.pk, is_active=True, agency__is_active=True)
-    ids: set[int] = set()
-    for agency_id, role in rows.values_list("agency_id", "role"):
-        if role in GLOBAL_ROLES:
-            return EVERYTHING
-        ids.add(agency_id)
-    return AgencyScope(everything=False, agency_ids=frozenset(ids))
+    return scope_from_roles(user, roles_by_agency(user))
 
 
 def can_manage_agency(user: AnyUser | None, agency_id: int) -> bool:

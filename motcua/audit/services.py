@@ -66,7 +66,8 @@ def record(
     if actor_obj is not None:
         actor_repr = f"{actor_obj.get_username()} ({actor_obj})"[:255]
 
-    with transaction.atomic():
+    # No savepoint of its own: an audit failure must fail the caller's whole transaction anyway.
+    with transaction.atomic(savepoint=False):
         head = _locked_head()
         seq = head.seq + 1
         occurred_at = timezone.now().replace(tzinfo=dt.UTC)

@@ -12,7 +12,12 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from motcua.accounts.scoping import AgencyScopedQuerySet, AnyUser, agency_ids_visible_to
+from motcua.accounts.scoping import (
+    AgencyScope,
+    AgencyScopedQuerySet,
+    AnyUser,
+    agency_ids_visible_to,
+)
 from motcua.dossiers.workflow import OPEN, Status
 
 
@@ -71,8 +76,11 @@ class DossierQuerySet(AgencyScopedQuerySet["Dossier"]):
     now, or received at their counter (boundary-free intake); citizens and businesses see their
     own."""
 
-    def visible_to(self, user: AnyUser | None) -> DossierQuerySet:
-        scope = agency_ids_visible_to(user)
+    def visible_to(
+        self, user: AnyUser | None, *, scope: AgencyScope | None = None
+    ) -> DossierQuerySet:
+        """``scope`` may be passed when the caller already computed it for ``user``."""
+        scope = agency_ids_visible_to(user) if scope is None else scope
         condition = scope.q("agency") | scope.q("receiving_agency") | scope.q("current_agency")
         if user is not None and user.is_authenticated and not getattr(user, "is_official", True):
             condition |= Q(applicant_user=user)

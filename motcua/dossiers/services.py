@@ -15,10 +15,10 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 
 from motcua.accounts.models import Membership, Role
+from motcua.accounts.scoping import roles_by_agency, scope_from_roles
 from motcua.audit.services import record
 from motcua.catalog.models import Procedure, ProcedureCase, ProcedureVersion, SupplementMode
 from motcua.catalog.selectors import version_agencies
@@ -48,7 +48,11 @@ from motcua.dossiers.workflow import (
 from motcua.integrations import outbox
 from motcua.units.models import Agency
 from motcua.workdays.rules import ClockError, Pause, WorkingCalendar, as_local
-from motcua.workdays.selectors import calendar_revision, working_calendar
+from motcua.workdays.selectors import (
+    calendar_revision,
+    working_calendar,
+    working_calendar_revision,
+)
 
 _ROLE_ACTORS: dict[str, Actor] = {
     Role.CLERK: Actor.CLERK,
@@ -117,15 +121,6 @@ def _now() -> dt.datetime:
     return timezone.now()
 
 
-def _actors_at(user: Any, agency_ids: Sequence[int]) -> frozenset[Actor]:
-    if user is None or not user.is_authenticated:
-        return frozenset()
-    roles = Membership.objects.filter(
-        user_id=user.pk, agency_id__in=[a for a in agency_ids if a], is_active=True
-    ).values_list("role", flat=True)
-    return frozenset(_ROLE_ACTORS[r] for r in roles if r in _ROLE_ACTORS)
-
-
 def _actor_name(user: Any) -> str:
     if user is None:
         return ""
@@ -156,8 +151,8 @@ def _replan(dossier: Dossier, calendar: WorkingCalendar) -> None:
     if p.due is not None:
         dossier.due_at = p.due
         dossier.at_risk_from = p.at_risk_from
-    dossier.calendar_revision = calendar_revision()
-    steps = list(dossier.steps.all())
+    dossier.calendar_revision = working_calendar_revision()
+    steps = _steps(dossier)
     if steps:
         dues = clock.step_dues(
             calendar,
@@ -173,14 +168,19 @@ def _replan(dossier: Dossier, calendar: WorkingCalendar) -> None:
     _sync_step_due(dossier)
 
 
+def _steps(dossier: Dossier) -> list[DossierStep]:
+    """The dossier's steps in order, read once per action (prefetched by ``dossier_act``)."""
+    return sorted(dossier.steps.all(), key=lambda s: s.order)
+
+
+def _current_step(dossier: Dossier) -> DossierStep | None:
+    return next((s for s in _steps(dossier) if s.order == dossier.current_step), None)
+
+
 def _sync_step_due(dossier: Dossier) -> None:
     """Copy the due instant of the step in progress onto the dossier (None when none runs)."""
-    step = (
-        dossier.steps.filter(order=dossier.current_step, finished_at__isnull=True)
-        .values_list("due_at", flat=True)
-        .first()
-    )
-    dossier.step_due_at = step
+    step = _current_step(dossier)
+    dossier.step_due_at = step.due_at if step is not None and step.finished_at is None else None
 
 
 def _allocate_code(agency: Agency, when: dt.datetime) -> str:
@@ -213,10 +213,10 @@ def _event(
     to_agency: Agency | None = None,
     data: dict[str, Any] | None = None,
 ) -> DossierEvent:
-    last = dossier.events.order_by("-seq").values_list("seq", flat=True).first() or 0
+    # Every event bumps the dossier's version (the row is locked), so it numbers the history.
     return DossierEvent.objects.create(
         dossier=dossier,
-        seq=last + 1,
+        seq=dossier.version,
         action=action,
         from_status=from_status,
         to_status=dossier.status,
@@ -417,6 +417,7 @@ def _plan_steps(dossier: Dossier, version: ProcedureVersion) -> None:
             for i, s in enumerate(steps)
         ]
     )
+    getattr(dossier, "_prefetched_objects_cache", {}).pop("steps", None)
 
 
 def _start_clock(dossier: Dossier, when: dt.datetime, calendar: WorkingCalendar) -> None:
@@ -428,7 +429,7 @@ def _start_clock(dossier: Dossier, when: dt.datetime, calendar: WorkingCalendar)
     dossier.limit_work = clock.limit_as_work(calendar, when, amount, unit)
     _plan_steps(dossier, dossier.procedure_version)
     _replan(dossier, calendar)
-    first = dossier.steps.order_by("order").first()
+    first = next(iter(_steps(dossier)), None)
     if first is not None:
         first.started_at = when
         first.save(update_fields=["started_at"])
@@ -607,11 +608,25 @@ _COUNTER_ACTIONS = {
 }
 
 
-def actors_for(dossier: Dossier, action: Action, user: Any) -> frozenset[Actor]:
+def actors_for(
+    dossier: Dossier,
+    action: Action,
+    user: Any,
+    *,
+    roles: dict[int, frozenset[str]] | None = None,
+) -> frozenset[Actor]:
+    """The workflow actors ``user`` is for this dossier and action (``roles`` from
+    ``scoping.roles_by_agency`` when the caller has them already)."""
+    roles = roles_by_agency(user) if roles is None else roles
     agencies = [dossier.current_agency_id, dossier.agency_id]
     if action in _COUNTER_ACTIONS:
         agencies.append(dossier.receiving_agency_id)
-    actors = set(_actors_at(user, agencies))
+    actors = {
+        _ROLE_ACTORS[role]
+        for agency_id in set(agencies)
+        for role in roles.get(agency_id, ())
+        if role in _ROLE_ACTORS
+    }
     if user is not None and user.is_authenticated and dossier.applicant_user_id == user.pk:
         actors.add(Actor.APPLICANT)
     return frozenset(actors)
@@ -639,7 +654,7 @@ def _open_pause(dossier: Dossier, kind: str, now: dt.datetime, reason: str) -> N
 
 
 def _finish_step(dossier: Dossier, now: dt.datetime, actor: Any, receiver: str = "") -> None:
-    step = dossier.steps.filter(order=dossier.current_step).first()
+    step = _current_step(dossier)
     if step is None or step.finished_at is not None:
         return
     step.finished_at = now
@@ -702,7 +717,7 @@ def _do_forward(
                 field="assignee_username",
             )
     _finish_step(d, now, actor, receiver=assignee.user.full_name if assignee else "")
-    nxt = d.steps.filter(order__gt=d.current_step).order_by("order").first()
+    nxt = next((s for s in _steps(d) if s.order > d.current_step), None)
     if nxt is not None:
         nxt.started_at = now
         if p.to_agency_code and nxt.agency_id != to_agency.pk:
@@ -720,7 +735,7 @@ def _do_request_supplement(
 ) -> dict[str, Any]:
     reason = _require(p.reason, "reason")
     _open_pause(d, PauseKind.SUPPLEMENT, now, reason)
-    d.supplement_count = F("supplement_count") + 1
+    d.supplement_count += 1
     return {"components": p.components}
 
 
@@ -796,9 +811,7 @@ def _do_return(
     d.return_method = p.method
     d.returned_at = now
     d.closed_at = now
-    remaining = d.steps.filter(finished_at__isnull=True, order__gte=d.current_step).order_by(
-        "order"
-    )
+    remaining = [s for s in _steps(d) if s.finished_at is None and s.order >= d.current_step]
     for step in remaining:  # the final hand-back step
         step.started_at = step.started_at or now
         step.save(update_fields=["started_at"])
@@ -879,23 +892,31 @@ _PUBLIC_NOTE = {
 @transaction.atomic(durable=True)
 def dossier_act(*, actor: Any, code: str, action: str, params: ActionIn | None = None) -> Dossier:
     """Take ``action`` on the dossier ``code`` as ``actor``; one transaction, or nothing."""
-    from motcua.dossiers.selectors import dossier_visible_qs
 
     try:
         act = Action(action)
     except ValueError as exc:
         raise InvalidInput(f"Unknown action {action!r}", field="action") from exc
     p = params or ActionIn()
-    visible = dossier_visible_qs(user=actor).filter(code=code).values_list("pk", flat=True)
-    pk = visible.first()
+    roles = roles_by_agency(actor)
+    # Find and lock the row in one statement, without joins: with joins, PostgreSQL re-checks
+    # the joined rows after waiting for a concurrent winner and could drop the dossier.
+    pk = (
+        Dossier.objects.visible_to(actor, scope=scope_from_roles(actor, roles))
+        .select_for_update()
+        .filter(code=code)
+        .values_list("pk", flat=True)
+        .first()
+    )
     if pk is None:
         raise NotFound(f"Dossier {code} not found")
-    # Lock the row alone: with joins, PostgreSQL re-checks the joined rows after waiting for a
-    # concurrent winner and drops the dossier if that winner moved it to another agency.
-    Dossier.objects.select_for_update().filter(pk=pk).values_list("pk", flat=True).get()
-    dossier = Dossier.objects.select_related(
-        "procedure_version", "case", "agency", "current_agency", "receiving_agency"
-    ).get(pk=pk)
+    dossier = (
+        Dossier.objects.select_related(
+            "procedure_version", "case", "agency", "current_agency", "receiving_agency"
+        )
+        .prefetch_related("steps")
+        .get(pk=pk)
+    )
     if p.expected_version is not None and p.expected_version != dossier.version:
         raise Conflict(
             f"Dossier {code} changed since you opened it (version {p.expected_version} → "
@@ -904,7 +925,7 @@ def dossier_act(*, actor: Any, code: str, action: str, params: ActionIn | None =
         )
     before = _snapshot(dossier)
     from_status = Status(dossier.status)
-    actors = actors_for(dossier, act, actor)
+    actors = actors_for(dossier, act, actor, roles=roles)
     if not actors and from_status not in TERMINAL:
         raise PermissionDenied(f"You hold no role on dossier {code}")
     try:
@@ -919,14 +940,12 @@ def dossier_act(*, actor: Any, code: str, action: str, params: ActionIn | None =
     dossier.status = target
     if target in TERMINAL or target == Status.SETTLED:
         dossier.step_due_at = None
-    dossier.version = F("version") + 1
-    dossier.save()
-    dossier.refresh_from_db()
+    dossier.version += 1  # the row is locked: no lost update
     if act in _REPLAN:
         # An apology's extension is working time, so the replanned due date is the new date
         # (in its canonical form: 17:00 rather than the next morning's 07:00).
         _replan(dossier, calendar)
-        dossier.save()
+    dossier.save()
     # ``reason``/``result`` are what the applicant is told (Forms 02–04, the result); ``note`` is
     # internal and never leaves the back office.
     public_note = (p.reason or p.result) if act in _PUBLIC_NOTE else ""
@@ -985,10 +1004,19 @@ def dossiers_replan_stale(*, batch: int = 500) -> int:
                 before = dossier.due_at
                 _replan(dossier, calendar)
                 dossier.calendar_revision = current
+                moved = before != dossier.due_at
+                if moved:
+                    dossier.version += 1  # a new date is a change the history numbers
                 dossier.save(
-                    update_fields=["due_at", "at_risk_from", "step_due_at", "calendar_revision"]
+                    update_fields=[
+                        "due_at",
+                        "at_risk_from",
+                        "step_due_at",
+                        "calendar_revision",
+                        "version",
+                    ]
                 )
-                if before != dossier.due_at:
+                if moved:
                     _event(
                         dossier,
                         action="replan",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import calendar as pycalendar
 import datetime as dt
 import threading
+import time
 import uuid
 from dataclasses import dataclass
 from typing import Any
@@ -31,7 +32,17 @@ CALENDAR_VERSION_KEY = "workdays:calendar-version"
 EDITOR_ROLES: frozenset[str] = frozenset({"province_office", "administrator"})
 
 _lock = threading.Lock()
-_cached: tuple[tuple[str, str], WorkingCalendar] | None = None
+
+
+@dataclass(frozen=True)
+class _Cached:
+    key: tuple[str, str]
+    calendar: WorkingCalendar
+    revision: int
+    checked_at: float
+
+
+_cached: _Cached | None = None
 
 
 def calendar_version() -> str:
@@ -43,8 +54,10 @@ def calendar_version() -> str:
 
 
 def bump_calendar_version() -> None:
-    """Invalidate every process's cached calendar (they compare tokens on their next read)."""
+    """Invalidate every process's cached calendar (they compare tokens on their next check);
+    this process forgets its copy at once."""
     cache.set(CALENDAR_VERSION_KEY, uuid.uuid4().hex, timeout=None)
+    reset_calendar_cache()
 
 
 def calendar_revision() -> int:
@@ -74,19 +87,33 @@ def build_calendar() -> WorkingCalendar:
     return WorkingCalendar.build(office_hours=settings.MOTCUA_OFFICE_HOURS, rules=rules)
 
 
+def _current() -> _Cached:
+    """The cached calendar, re-validated against the shared version token at most every
+    ``MOTCUA_CALENDAR_CHECK_SECONDS`` (the token lives in the shared cache: one round trip)."""
+    global _cached
+    now = time.monotonic()
+    cached = _cached
+    ttl = float(getattr(settings, "MOTCUA_CALENDAR_CHECK_SECONDS", 1.0))
+    hours = settings.MOTCUA_OFFICE_HOURS
+    if cached is not None and cached.key[1] == hours and now - cached.checked_at < ttl:
+        return cached
+    key = (calendar_version(), hours)
+    with _lock:
+        if _cached is not None and _cached.key == key:
+            _cached = _Cached(key, _cached.calendar, _cached.revision, now)
+            return _cached
+        _cached = _Cached(key, build_calendar(), calendar_revision(), now)
+        return _cached
+
+
 def working_calendar() -> WorkingCalendar:
     """The province's calendar, rebuilt only when the rows or the office hours change."""
-    global _cached
-    key = (calendar_version(), settings.MOTCUA_OFFICE_HOURS)
-    cached = _cached
-    if cached is not None and cached[0] == key:
-        return cached[1]
-    with _lock:
-        if _cached is not None and _cached[0] == key:
-            return _cached[1]
-        cal = build_calendar()
-        _cached = (key, cal)
-        return cal
+    return _current().calendar
+
+
+def working_calendar_revision() -> int:
+    """The ``CalendarRevision`` the cached calendar was built from (dossiers record it)."""
+    return _current().revision
 
 
 def holiday_list(*, year: int | None = None) -> QuerySet[Holiday]:

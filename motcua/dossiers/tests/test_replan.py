@@ -82,9 +82,12 @@ def test_a_new_day_off_moves_the_due_date_and_is_recorded(
     running.refresh_from_db()
     assert running.due_at == at("2026-03-10 08:00")  # one working day later
     assert running.calendar_revision == calendar_revision()
-    assert running.status == Status.RECEIVED and running.version == 1
+    # A new date is a change: the version moves (a page opened before is stale) and numbers
+    # the new history line.
+    assert running.status == Status.RECEIVED and running.version == 2
     event = running.events.order_by("-seq").first()
     assert event is not None and event.action == "replan" and event.public
+    assert event.seq == 2
     assert (event.from_status, event.to_status) == (Status.RECEIVED, Status.RECEIVED)
     assert (event.due_before, event.due_after) == (at("2026-03-09 08:00"), at("2026-03-10 08:00"))
     assert event.at == at("2026-03-02 09:00")
