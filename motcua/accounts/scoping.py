@@ -85,13 +85,23 @@ def roles_by_agency(user: AnyUser | None) -> dict[int, frozenset[str]]:
     """The active roles of an official, per agency (one query; empty for everyone else)."""
     if user is None or not user.is_authenticated or not user.is_active or not _is_official(user):
         return {}
-    from motcua.accounts.models import Membership
+    from django.db import connection
 
-    rows = Membership.objects.filter(user_id=user.pk, is_active=True, agency__is_active=True)
+    # Plain SQL: this runs on every scoped read and write (bench/lifecycle.py measures it).
+    with connection.cursor() as cursor:
+        cursor.execute(_ROLES_SQL, [user.pk])
+        rows = cursor.fetchall()
     roles: dict[int, set[str]] = {}
-    for agency_id, role in rows.values_list("agency_id", "role"):
+    for agency_id, role in rows:
         roles.setdefault(agency_id, set()).add(role)
     return {agency_id: frozenset(r) for agency_id, r in roles.items()}
+
+
+_ROLES_SQL = (
+    "SELECT m.agency_id, m.role FROM accounts_membership m "
+    "JOIN units_agency a ON a.id = m.agency_id "
+    "WHERE m.user_id = %s AND m.is_active AND a.is_active"
+)
 
 
 def scope_from_roles(user: AnyUser | None, roles: dict[int, frozenset[str]]) -> AgencyScope:

@@ -25,13 +25,34 @@ def _jsonable(value: Any) -> Any:
     return json.loads(json.dumps(value, cls=DjangoJSONEncoder, ensure_ascii=False))
 
 
-def _locked_head() -> AuditChainHead:
-    """The chain head, locked until commit. Recreated if missing (an emptied test database)."""
-    head = AuditChainHead.objects.select_for_update().filter(pk=1).first()
-    if head is None:
-        AuditChainHead.objects.bulk_create([AuditChainHead(pk=1)], ignore_conflicts=True)
-        head = AuditChainHead.objects.select_for_update().get(pk=1)
-    return head
+_HEAD_TABLE = AuditChainHead._meta.db_table
+
+
+def _locked_head() -> tuple[int, str]:
+    """``(seq, hash)`` of the chain head, locked until commit; recreated if missing.
+
+    Plain SQL: every audited write passes here, and the ORM's query building would cost more
+    than the statement itself (bench/lifecycle.py).
+    """
+    connection = transaction.get_connection()
+    lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
+    sql = f"SELECT seq, hash FROM {_HEAD_TABLE} WHERE id = 1{lock}"  # noqa: S608 (constants)
+    with connection.cursor() as cursor:
+        cursor.execute(sql)
+        row = cursor.fetchone()
+        if row is None:
+            AuditChainHead.objects.bulk_create([AuditChainHead(pk=1)], ignore_conflicts=True)
+            cursor.execute(sql)
+            row = cursor.fetchone()
+    return int(row[0]), str(row[1])
+
+
+def _move_head(seq: int, digest: str) -> None:
+    with transaction.get_connection().cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {_HEAD_TABLE} SET seq = %s, hash = %s WHERE id = 1",  # noqa: S608
+            [seq, digest],
+        )
 
 
 def record(
@@ -68,8 +89,8 @@ def record(
 
     # No savepoint of its own: an audit failure must fail the caller's whole transaction anyway.
     with transaction.atomic(savepoint=False):
-        head = _locked_head()
-        seq = head.seq + 1
+        head_seq, head_hash = _locked_head()
+        seq = head_seq + 1
         occurred_at = timezone.now().replace(tzinfo=dt.UTC)
         request_id = get_request_id() or ""
         payload = canonical(
@@ -83,7 +104,7 @@ def record(
             subject_id=str(subject_id),
             data=data,
         )
-        digest = link_hash(audit_key(), head.hash, payload)
+        digest = link_hash(audit_key(), head_hash, payload)
         event = AuditEvent(
             seq=seq,
             occurred_at=occurred_at,
@@ -94,9 +115,9 @@ def record(
             subject_type=subject_type,
             subject_id=str(subject_id),
             data=data,
-            prev_hash=head.hash,
+            prev_hash=head_hash,
             hash=digest,
         )
         event.save()
-        AuditChainHead.objects.filter(pk=1).update(seq=seq, hash=digest)
+        _move_head(seq, digest)
     return event

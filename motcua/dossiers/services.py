@@ -15,6 +15,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from motcua.accounts.models import Membership, Role
@@ -135,11 +136,10 @@ def _pauses(dossier: Dossier) -> list[Pause]:
     ]
 
 
-def _replan(dossier: Dossier, calendar: WorkingCalendar) -> None:
-    """Recompute due_at / at_risk_from / step dues from the ledger (pauses and extensions)."""
+def _apply_plan(dossier: Dossier, calendar: WorkingCalendar, *, pauses: list[Pause]) -> None:
+    """Set due_at / at_risk_from from the ledger (start, working-time limit, pauses)."""
     if dossier.clock_start_at is None or dossier.limit_work is None:
         return
-    pauses = _pauses(dossier)
     p = clock.plan(
         calendar,
         start=dossier.clock_start_at,
@@ -152,6 +152,14 @@ def _replan(dossier: Dossier, calendar: WorkingCalendar) -> None:
         dossier.due_at = p.due
         dossier.at_risk_from = p.at_risk_from
     dossier.calendar_revision = working_calendar_revision()
+
+
+def _replan(dossier: Dossier, calendar: WorkingCalendar) -> None:
+    """Recompute due_at / at_risk_from / step dues from the ledger (pauses and extensions)."""
+    if dossier.clock_start_at is None or dossier.limit_work is None:
+        return
+    pauses = _pauses(dossier)
+    _apply_plan(dossier, calendar, pauses=pauses)
     steps = _steps(dossier)
     if steps:
         dues = clock.step_dues(
@@ -168,9 +176,16 @@ def _replan(dossier: Dossier, calendar: WorkingCalendar) -> None:
     _sync_step_due(dossier)
 
 
+_STEPS_CACHE = "_motcua_steps"
+
+
 def _steps(dossier: Dossier) -> list[DossierStep]:
-    """The dossier's steps in order, read once per action (prefetched by ``dossier_act``)."""
-    return sorted(dossier.steps.all(), key=lambda s: s.order)
+    """The dossier's steps in order, read at most once per action (and only if needed)."""
+    cached: list[DossierStep] | None = dossier.__dict__.get(_STEPS_CACHE)
+    if cached is None:
+        cached = list(DossierStep.objects.filter(dossier_id=dossier.pk).order_by("order"))
+        dossier.__dict__[_STEPS_CACHE] = cached
+    return cached
 
 
 def _current_step(dossier: Dossier) -> DossierStep | None:
@@ -224,7 +239,7 @@ def _event(
         actor=actor if getattr(actor, "pk", None) else None,
         actor_name=_actor_name(actor),
         actor_role=role,
-        agency=dossier.current_agency,
+        agency_id=dossier.current_agency_id,
         to_agency=to_agency,
         note=note,
         public=public,
@@ -239,7 +254,7 @@ def _notify(dossier: Dossier, *, event: DossierEvent) -> None:
     status = Status(dossier.status)
     tell = event.action == Action.APOLOGIZE or (status in _NOTIFY and event.from_status != status)
     if tell and dossier.applicant_email and settings.MOTCUA_NOTIFY_EMAIL:
-        outbox.enqueue(
+        outbox.enqueue_quietly(
             system="email",
             kind="dossier.status_changed",
             idempotency_key=f"email:{dossier.code}:{event.seq}",
@@ -258,7 +273,7 @@ def _notify(dossier: Dossier, *, event: DossierEvent) -> None:
             },
         )
     if settings.USE_DVCQG:
-        outbox.enqueue(
+        outbox.enqueue_quietly(
             system="dvcqg",
             kind="dossier.progress",
             idempotency_key=f"dvcqg:{dossier.code}:{event.seq}",
@@ -271,7 +286,7 @@ def _snapshot(dossier: Dossier) -> dict[str, Any]:
     return {
         "status": dossier.status,
         "due_at": dossier.due_at.isoformat() if dossier.due_at else None,
-        "current_agency": dossier.current_agency.code,
+        "current_agency_id": dossier.current_agency_id,
         "version": dossier.version,
     }
 
@@ -397,44 +412,54 @@ def _add_components(
     DossierComponent.objects.bulk_create(rows)
 
 
-def _plan_steps(dossier: Dossier, version: ProcedureVersion) -> None:
-    steps = list(version.steps.filter(case__in=[dossier.case_id]).order_by("order")) or list(
-        version.steps.filter(case__isnull=True).order_by("order")
-    )
-    if not steps:
-        return
-    DossierStep.objects.bulk_create(
-        [
-            DossierStep(
-                dossier=dossier,
-                order=i + 1,
-                name=s.name,
-                role=s.role,
-                time_share=s.time_share,
-                # The first step happens at the receiving counter; the rest at the competent agency.
-                agency=dossier.receiving_agency if i == 0 else dossier.agency,
-            )
-            for i, s in enumerate(steps)
-        ]
-    )
-    getattr(dossier, "_prefetched_objects_cache", {}).pop("steps", None)
+def _step_templates(version: ProcedureVersion, case_id: int) -> list[Any]:
+    """The procedure's internal steps for this case (the case's own, else the version's)."""
+    rows = list(version.steps.filter(Q(case_id=case_id) | Q(case__isnull=True)).order_by("order"))
+    own = [r for r in rows if r.case_id == case_id]
+    return own or [r for r in rows if r.case_id is None]
 
 
-def _start_clock(dossier: Dossier, when: dt.datetime, calendar: WorkingCalendar) -> None:
+def _start_clock(
+    dossier: Dossier, when: dt.datetime, calendar: WorkingCalendar
+) -> list[DossierStep]:
+    """Start the clock at ``when``: limit, due date, risk instant and the planned steps.
+
+    Returns the (unsaved) steps; the caller inserts them once the dossier row exists.
+    """
     amount, unit = _limit(dossier.case, dossier.channel)
     dossier.limit_amount = amount
     dossier.limit_unit = unit
     dossier.received_at = when
     dossier.clock_start_at = when
     dossier.limit_work = clock.limit_as_work(calendar, when, amount, unit)
-    _plan_steps(dossier, dossier.procedure_version)
-    _replan(dossier, calendar)
-    first = next(iter(_steps(dossier)), None)
-    if first is not None:
-        first.started_at = when
-        first.save(update_fields=["started_at"])
-        dossier.current_step = first.order
-        _sync_step_due(dossier)
+    _apply_plan(dossier, calendar, pauses=[])
+    templates = _step_templates(dossier.procedure_version, dossier.case_id)
+    dues = clock.step_dues(
+        calendar, start=when, limit=dossier.limit_work, shares=[t.time_share for t in templates]
+    )
+    steps = [
+        DossierStep(
+            dossier=dossier,
+            order=i + 1,
+            name=t.name,
+            role=t.role,
+            time_share=t.time_share,
+            # The first step happens at the receiving counter; the rest at the competent agency.
+            agency=dossier.receiving_agency if i == 0 else dossier.agency,
+            due_at=due,
+            started_at=when if i == 0 else None,
+        )
+        for i, (t, due) in enumerate(zip(templates, dues, strict=True))
+    ]
+    if steps:
+        dossier.current_step = 1
+        dossier.step_due_at = steps[0].due_at
+    return steps
+
+
+def _insert_steps(dossier: Dossier, steps: list[DossierStep]) -> None:
+    DossierStep.objects.bulk_create(steps)
+    dossier.__dict__[_STEPS_CACHE] = sorted(steps, key=lambda s: s.order)
 
 
 def _intake_agency(actor: Any, receiving_agency_code: str) -> Agency:
@@ -516,10 +541,10 @@ def dossier_receive(
         submitted_at=now,
     )
     dossier.search_text = fold(f"{dossier.code} {cleaned.name} {cleaned.id_number}")
+    steps = _start_clock(dossier, now, calendar)
     dossier.save()
     _add_components(dossier, version, components)
-    _start_clock(dossier, now, calendar)
-    dossier.save()
+    _insert_steps(dossier, steps)
     event = _event(
         dossier,
         action="receive",
@@ -657,11 +682,12 @@ def _finish_step(dossier: Dossier, now: dt.datetime, actor: Any, receiver: str =
     step = _current_step(dossier)
     if step is None or step.finished_at is not None:
         return
+    step.started_at = step.started_at or now
     step.finished_at = now
     step.handed_by = _actor_name(actor)
     step.received_by = receiver
     step.outcome = clock.classify(now, step.due_at) if step.due_at else ""
-    step.save(update_fields=["finished_at", "handed_by", "received_by", "outcome"])
+    step.save(update_fields=["started_at", "finished_at", "handed_by", "received_by", "outcome"])
 
 
 def _settle_clock(dossier: Dossier, now: dt.datetime) -> None:
@@ -681,7 +707,7 @@ def _do_accept(
     d: Dossier, p: ActionIn, actor: Any, now: dt.datetime, cal: WorkingCalendar
 ) -> dict[str, Any]:
     # The clock starts at the receipt; the code keeps its submission date.
-    _start_clock(d, now, cal)
+    _insert_steps(d, _start_clock(d, now, cal))
     return {}
 
 
@@ -813,8 +839,6 @@ def _do_return(
     d.closed_at = now
     remaining = [s for s in _steps(d) if s.finished_at is None and s.order >= d.current_step]
     for step in remaining:  # the final hand-back step
-        step.started_at = step.started_at or now
-        step.save(update_fields=["started_at"])
         d.current_step = step.order
         _finish_step(d, now, actor, receiver=d.applicant_name)
     return {"method": p.method}
@@ -875,6 +899,36 @@ _HANDLERS: dict[
     Action.RETURN: _do_return,
     Action.APOLOGIZE: _do_apologize,
 }
+# The columns an action may change (the intake's own columns are never rewritten).
+_ACTION_FIELDS = [
+    "status",
+    "version",
+    "current_agency",
+    "assignee",
+    "current_step",
+    "step_due_at",
+    "received_at",
+    "clock_start_at",
+    "limit_amount",
+    "limit_unit",
+    "limit_work",
+    "due_at",
+    "original_due_at",
+    "at_risk_from",
+    "paused_since",
+    "calendar_revision",
+    "apologized_at",
+    "supplement_count",
+    "settled_at",
+    "returned_at",
+    "closed_at",
+    "outcome",
+    "result_summary",
+    "result_is_refusal",
+    "return_method",
+    "refusal_reason",
+    "updated_at",
+]
 # Actions after which the due date is recomputed from the ledger.
 _REPLAN = {Action.SUPPLEMENT, Action.CONFIRM_PAYMENT, Action.APOLOGIZE}
 _PUBLIC_NOTE = {
@@ -910,13 +964,8 @@ def dossier_act(*, actor: Any, code: str, action: str, params: ActionIn | None =
     )
     if pk is None:
         raise NotFound(f"Dossier {code} not found")
-    dossier = (
-        Dossier.objects.select_related(
-            "procedure_version", "case", "agency", "current_agency", "receiving_agency"
-        )
-        .prefetch_related("steps")
-        .get(pk=pk)
-    )
+    # Only what every action needs; the rest loads if an action touches it.
+    dossier = Dossier.objects.select_related("procedure_version").get(pk=pk)
     if p.expected_version is not None and p.expected_version != dossier.version:
         raise Conflict(
             f"Dossier {code} changed since you opened it (version {p.expected_version} → "
@@ -945,7 +994,7 @@ def dossier_act(*, actor: Any, code: str, action: str, params: ActionIn | None =
         # An apology's extension is working time, so the replanned due date is the new date
         # (in its canonical form: 17:00 rather than the next morning's 07:00).
         _replan(dossier, calendar)
-    dossier.save()
+    dossier.save(update_fields=_ACTION_FIELDS)
     # ``reason``/``result`` are what the applicant is told (Forms 02–04, the result); ``note`` is
     # internal and never leaves the back office.
     public_note = (p.reason or p.result) if act in _PUBLIC_NOTE else ""

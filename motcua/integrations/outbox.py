@@ -54,7 +54,7 @@ def _jsonable(value: Any) -> Any:
     return json.loads(json.dumps(value, cls=DjangoJSONEncoder, ensure_ascii=False))
 
 
-def enqueue(
+def _insert(
     *,
     system: str,
     kind: str,
@@ -64,12 +64,7 @@ def enqueue(
     subject_type: str = "",
     subject_id: str = "",
     deliver_after: dt.datetime | None = None,
-) -> OutboxMessage:
-    """Queue a message in the caller's transaction; it is sent only if that transaction commits.
-
-    Idempotent on ``idempotency_key``: a second call with the same key returns the existing row
-    (whatever its payload) and writes nothing.
-    """
+) -> None:
     if not transaction.get_connection().in_atomic_block:
         raise OutboxUsageError(
             "outbox.enqueue must run inside the transaction of the change it reports"
@@ -100,7 +95,53 @@ def enqueue(
         ],
         ignore_conflicts=True,
     )
+
+
+def enqueue(
+    *,
+    system: str,
+    kind: str,
+    payload: dict[str, Any],
+    idempotency_key: str,
+    dossier_id: int | None = None,
+    subject_type: str = "",
+    subject_id: str = "",
+    deliver_after: dt.datetime | None = None,
+) -> OutboxMessage:
+    """Queue a message in the caller's transaction; it is sent only if that transaction commits.
+
+    Idempotent on ``idempotency_key``: a second call with the same key returns the existing row
+    (whatever its payload) and writes nothing.
+    """
+    _insert(
+        system=system,
+        kind=kind,
+        payload=payload,
+        idempotency_key=idempotency_key,
+        dossier_id=dossier_id,
+        subject_type=subject_type,
+        subject_id=subject_id,
+        deliver_after=deliver_after,
+    )
     return OutboxMessage.objects.get(idempotency_key=idempotency_key)
+
+
+def enqueue_quietly(
+    *,
+    system: str,
+    kind: str,
+    payload: dict[str, Any],
+    idempotency_key: str,
+    dossier_id: int | None = None,
+) -> None:
+    """``enqueue`` for hot paths that do not need the row back (saves reading it again)."""
+    _insert(
+        system=system,
+        kind=kind,
+        payload=payload,
+        idempotency_key=idempotency_key,
+        dossier_id=dossier_id,
+    )
 
 
 def _due(now: dt.datetime) -> Q:

@@ -340,3 +340,32 @@ def test_bad_intake_input_writes_nothing(world: Any, clock_at: Any) -> None:
     assert AuditEvent.objects.filter(action__startswith="dossier.").count() == 0
     # …and the code sequence did not move: the next intake gets 0001.
     assert receive(world).code.endswith("-0001")
+
+
+def test_actions_save_every_column_but_the_intake_ones() -> None:
+    """A new dossier column must be added to the action's save list, or to the intake's."""
+    from motcua.dossiers.services import _ACTION_FIELDS
+
+    intake_only = {
+        "id",
+        "code",
+        "channel",
+        "procedure_version",
+        "case",
+        "receiving_agency",
+        "agency",
+        "applicant_kind",
+        "applicant_name",
+        "applicant_id_number",
+        "applicant_phone",
+        "applicant_email",
+        "applicant_address",
+        "applicant_user",
+        "summary",
+        "search_text",
+        "set_count",
+        "submitted_at",
+        "created_at",
+    }
+    columns = {f.name for f in Dossier._meta.concrete_fields}
+    assert set(_ACTION_FIELDS) == columns - intake_only
