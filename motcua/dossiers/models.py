@@ -225,6 +225,25 @@ class Dossier(models.Model):
         return Status(self.status)
 
 
+def dossier_row_visible(
+    *,
+    user: AnyUser | None,
+    scope: AgencyScope,
+    agency_ids: tuple[int | None, int | None, int | None],
+    applicant_user_id: int | None,
+) -> bool:
+    """The rule of ``DossierQuerySet.visible_to`` for one row already read (the hot write path
+    locks the row first); a test keeps the two in agreement."""
+    if scope.everything or any(a in scope.agency_ids for a in agency_ids if a is not None):
+        return True
+    return bool(
+        user is not None
+        and user.is_authenticated
+        and not getattr(user, "is_official", True)
+        and applicant_user_id == user.pk
+    )
+
+
 class DossierEvent(models.Model):
     """One line of a dossier's legal history (Form 05/06's rows, the national progress sync)."""
 

@@ -37,6 +37,7 @@ from motcua.dossiers.models import (
     DossierStep,
     PauseKind,
     ReturnMethod,
+    dossier_row_visible,
 )
 from motcua.dossiers.workflow import (
     TERMINAL,
@@ -657,6 +658,28 @@ def actors_for(
     return frozenset(actors)
 
 
+_LOCK_SQL = (
+    "SELECT id, agency_id, receiving_agency_id, current_agency_id, applicant_user_id "
+    "FROM dossiers_dossier WHERE code = %s"
+)
+
+
+def _lock_visible(actor: Any, code: str, scope: Any) -> int:
+    """Lock the dossier row (alone: with joins, PostgreSQL would re-check joined rows after
+    waiting for a concurrent winner) and check it is visible to ``actor``; plain SQL because
+    every action runs it."""
+    connection = transaction.get_connection()
+    sql = _LOCK_SQL + (" FOR UPDATE" if connection.features.has_select_for_update else "")
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [code])
+        row = cursor.fetchone()
+    if row is None or not dossier_row_visible(
+        user=actor, scope=scope, agency_ids=(row[1], row[2], row[3]), applicant_user_id=row[4]
+    ):
+        raise NotFound(f"Dossier {code} not found")
+    return int(row[0])
+
+
 def _role_label(actors: frozenset[Actor], action: Action) -> str:
     from motcua.dossiers.workflow import RULES
 
@@ -953,17 +976,7 @@ def dossier_act(*, actor: Any, code: str, action: str, params: ActionIn | None =
         raise InvalidInput(f"Unknown action {action!r}", field="action") from exc
     p = params or ActionIn()
     roles = roles_by_agency(actor)
-    # Find and lock the row in one statement, without joins: with joins, PostgreSQL re-checks
-    # the joined rows after waiting for a concurrent winner and could drop the dossier.
-    pk = (
-        Dossier.objects.visible_to(actor, scope=scope_from_roles(actor, roles))
-        .select_for_update()
-        .filter(code=code)
-        .values_list("pk", flat=True)
-        .first()
-    )
-    if pk is None:
-        raise NotFound(f"Dossier {code} not found")
+    pk = _lock_visible(actor, code, scope_from_roles(actor, roles))
     # Only what every action needs; the rest loads if an action touches it.
     dossier = Dossier.objects.select_related("procedure_version").get(pk=pk)
     if p.expected_version is not None and p.expected_version != dossier.version:

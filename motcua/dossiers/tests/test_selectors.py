@@ -79,3 +79,43 @@ def test_a_late_step_shows_up_before_the_dossier_is_late(world: Any, clock_at: A
     assert dossier_queue(user=world.specialist, which="step_late").count() == 0
     d = act(world.leader, d, "settle", result="Đã cấp")
     assert d.step_due_at is None
+
+
+def test_the_row_rule_agrees_with_the_queryset_rule(
+    world: Any, clock_at: Any, alice: Any, admin_user: Any
+) -> None:
+    """``dossier_row_visible`` (the write path) and ``visible_to`` (every read) say the same."""
+    from motcua.accounts.scoping import agency_ids_visible_to
+    from motcua.dossiers.models import Dossier, dossier_row_visible
+
+    clock_at("2026-03-02 08:00")
+    receive(world)
+    dossier_submit_online(
+        actor=world.citizen, procedure_code="1.000001", case=1, applicant=APPLICANT
+    )
+    forwarded = act(world.clerk, receive(world), "forward")
+    act(world.specialist, forwarded, "forward", to_agency_code=world.construction.code)
+    people = [
+        world.clerk,
+        world.justice_clerk,
+        world.specialist,
+        world.outsider,
+        world.citizen,
+        alice,
+        admin_user,
+        None,
+    ]
+    for user in people:
+        visible = set(Dossier.objects.visible_to(user).values_list("pk", flat=True))
+        scope = agency_ids_visible_to(user)
+        for d in Dossier.objects.all():
+            expected = d.pk in visible
+            assert (
+                dossier_row_visible(
+                    user=user,
+                    scope=scope,
+                    agency_ids=(d.agency_id, d.receiving_agency_id, d.current_agency_id),
+                    applicant_user_id=d.applicant_user_id,
+                )
+                is expected
+            ), (user, d.code)
