@@ -58,8 +58,10 @@ test-postgres: setup chromium
 test: setup chromium lint types test-sqlite
 	@if [ "$${MOTCUA_TEST_POSTGRES:-0}" = 1 ]; then $(MAKE) --no-print-directory test-postgres; fi
 
+# Benchmarks (not tests): each prints ratios against a baseline measured in the same run.
 bench: setup
 	$(PY) bench/clock.py
+	$(PY) bench/lifecycle.py
 
 messages: setup
 	$(PY) manage.py makemessages -l en -l es --ignore='.venv/*' --ignore='*/tests/*' --ignore='var/*' --ignore='bench/*'
