@@ -43,20 +43,6 @@ ERRORS: dict[int, type[DossierErrorOut]] = {
     409: DossierErrorOut,
     422: DossierErrorOut,
 }
-# Actions whose event note is the public reason/result (the applicant is told it, e.g. Form 02).
-_PUBLIC_NOTE_ACTIONS = frozenset(
-    {
-        Action.REFUSE,
-        Action.REQUEST_SUPPLEMENT,
-        Action.REQUEST_PAYMENT,
-        Action.STOP,
-        Action.APOLOGIZE,
-        Action.WITHDRAW,
-        Action.SETTLE,
-        Action.RETURN,
-        "replan",
-    }
-)
 
 
 def _user(request: HttpRequest) -> Any:
@@ -81,7 +67,7 @@ def _events(dossier: Dossier, *, official: bool) -> list[DossierEventOut]:
     )
     out = []
     for e in events:
-        public_note = e.note if e.action in _PUBLIC_NOTE_ACTIONS else ""
+        public_note = e.note  # the services keep internal notes out of ``note``
         internal = e.data.get("internal_note", "") if isinstance(e.data, dict) else ""
         out.append(
             DossierEventOut(

@@ -320,7 +320,11 @@ def _resolve_case(
     raise InvalidInput(f"Unknown case {case!r} of procedure {procedure_code}", field="case")
 
 
-def _competent_agency(version: ProcedureVersion, receiving: Agency, agency_code: str) -> Agency:
+def _competent_agency(
+    version: ProcedureVersion, receiving: Agency | None, agency_code: str
+) -> Agency:
+    """The agency that settles the dossier: the one named, else the receiving counter's own
+    agency when it implements the procedure, else the only one that does."""
     candidates = version_agencies(version)
     if agency_code:
         for a in candidates:
@@ -331,7 +335,7 @@ def _competent_agency(version: ProcedureVersion, receiving: Agency, agency_code:
             field="agency_code",
         )
     for a in candidates:
-        if a.pk == receiving.pk:
+        if receiving is not None and a.pk == receiving.pk:
             return a
     if len(candidates) == 1:
         return candidates[0]
@@ -340,6 +344,45 @@ def _competent_agency(version: ProcedureVersion, receiving: Agency, agency_code:
         f"{len(candidates)} agencies",
         field="agency_code",
     )
+
+
+def _new_dossier(
+    *,
+    status: Status,
+    channel: str,
+    version: ProcedureVersion,
+    case: ProcedureCase,
+    receiving: Agency,
+    competent: Agency,
+    applicant: ApplicantIn,
+    summary: str,
+    now: dt.datetime,
+    applicant_user: Any = None,
+    set_count: int = 1,
+) -> Dossier:
+    """An unsaved dossier with its code allocated (the caller's transaction holds the counter)."""
+    dossier = Dossier(
+        code=_allocate_code(receiving, now),
+        status=status,
+        channel=channel,
+        procedure_version=version,
+        case=case,
+        receiving_agency=receiving,
+        agency=competent,
+        current_agency=receiving,
+        applicant_kind=applicant.kind,
+        applicant_name=applicant.name,
+        applicant_id_number=applicant.id_number,
+        applicant_phone=applicant.phone,
+        applicant_email=applicant.email,
+        applicant_address=applicant.address,
+        applicant_user=applicant_user,
+        summary=(summary or version.name)[:1000],
+        set_count=set_count,
+        submitted_at=now,
+    )
+    dossier.search_text = fold(f"{dossier.code} {applicant.name} {applicant.id_number}")
+    return dossier
 
 
 def _limit(case: ProcedureCase, channel: str) -> tuple[int | None, str]:
@@ -522,26 +565,18 @@ def dossier_receive(
         raise InvalidInput("set_count must be between 1 and 99", field="set_count")
     now = _now()
     calendar = working_calendar()
-    dossier = Dossier(
-        code=_allocate_code(receiving, now),
+    dossier = _new_dossier(
         status=Status.RECEIVED,
         channel=channel,
-        procedure_version=version,
+        version=version,
         case=case_obj,
-        receiving_agency=receiving,
-        agency=competent,
-        current_agency=receiving,
-        applicant_kind=cleaned.kind,
-        applicant_name=cleaned.name,
-        applicant_id_number=cleaned.id_number,
-        applicant_phone=cleaned.phone,
-        applicant_email=cleaned.email,
-        applicant_address=cleaned.address,
-        summary=(summary or version.name)[:1000],
+        receiving=receiving,
+        competent=competent,
+        applicant=cleaned,
+        summary=summary,
+        now=now,
         set_count=set_count,
-        submitted_at=now,
     )
-    dossier.search_text = fold(f"{dossier.code} {cleaned.name} {cleaned.id_number}")
     steps = _start_clock(dossier, now, calendar)
     dossier.save()
     _add_components(dossier, version, components)
@@ -572,40 +607,22 @@ def dossier_submit_online(
 ) -> Dossier:
     """An applicant (or an integrator on their behalf) files a dossier online: status 1."""
     version, case_obj = _resolve_case(procedure_code, case)
-    candidates = version_agencies(version)
-    if agency_code:
-        competent = next((a for a in candidates if a.code == agency_code), None)
-        if competent is None:
-            raise InvalidInput(
-                f"Agency {agency_code} does not implement this procedure", field="agency_code"
-            )
-    elif len(candidates) == 1:
-        competent = candidates[0]
-    else:
-        raise InvalidInput("Choose the competent agency (`agency_code`)", field="agency_code")
+    competent = _competent_agency(version, None, agency_code)
     cleaned = _clean_applicant(applicant)
     now = _now()
     applicant_user = actor if getattr(actor, "kind", "") in ("citizen", "business") else None
-    dossier = Dossier(
-        code=_allocate_code(competent, now),
+    dossier = _new_dossier(
         status=Status.SUBMITTED,
         channel=Channel.ONLINE,
-        procedure_version=version,
+        version=version,
         case=case_obj,
-        receiving_agency=competent,
-        agency=competent,
-        current_agency=competent,
-        applicant_kind=cleaned.kind,
-        applicant_name=cleaned.name,
-        applicant_id_number=cleaned.id_number,
-        applicant_phone=cleaned.phone,
-        applicant_email=cleaned.email,
-        applicant_address=cleaned.address,
+        receiving=competent,
+        competent=competent,
+        applicant=cleaned,
+        summary=summary,
+        now=now,
         applicant_user=applicant_user,
-        summary=(summary or version.name)[:1000],
-        submitted_at=now,
     )
-    dossier.search_text = fold(f"{dossier.code} {cleaned.name} {cleaned.id_number}")
     dossier.save()
     _add_components(dossier, version, components)
     event = _event(
