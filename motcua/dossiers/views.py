@@ -549,3 +549,29 @@ def book_pdf(request: HttpRequest) -> HttpResponse:
     except PrintingError as exc:
         return HttpResponse(str(exc), status=503, content_type="text/plain; charset=utf-8")
     return _pdf(content, f"so-theo-doi-{agency.code}-{start:%Y%m%d}-{end:%Y%m%d}.pdf")
+
+
+@official_required
+def intake_flows(request: HttpRequest) -> HttpResponse:
+    """Boundary-free intake: dossiers received at one counter for another competent agency."""
+    today = timezone.localdate()
+    start = parse_date(request.GET.get("from", "") or "") or today.replace(day=1)
+    end = parse_date(request.GET.get("to", "") or "") or today
+    if end < start:
+        start, end = end, start
+    everything = request.GET.get("all") == "1"
+    tz = timezone.get_current_timezone()
+    flows = selectors.dossier_intake_flows(
+        user=request.user,
+        start=dt.datetime.combine(start, dt.time.min, tzinfo=tz),
+        end=dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min, tzinfo=tz),
+        boundary_free_only=not everything,
+    )
+    context = {
+        "flows": flows,
+        "start": start,
+        "end": end,
+        "everything": everything,
+        "total": sum(f.count for f in flows),
+    }
+    return render(request, "dossiers/flows.html", context)

@@ -382,3 +382,22 @@ def test_it_shows_a_dossier_tile_with_queue_counts_on_the_office_home(
     body = client_for(world.clerk).get(reverse("office:home")).content.decode()
     assert reverse("dossiers:queue") in body
     assert "1 hồ sơ đang giải quyết" in body and "1 quá hạn" in body
+
+
+def test_the_flows_page_tells_the_receiving_counter_from_the_competent_agency(
+    world: Any, clock_at: Any, client: Any
+) -> None:
+    from motcua.dossiers.tests.test_services_paths import receive
+
+    clock_at("2026-03-02 08:00")
+    receive(world)
+    receive(world)
+    client.force_login(world.leader)
+    response = client.get("/office/dossiers/flows/?from=2026-03-01&to=2026-03-31")
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "Trung tâm Phục vụ hành chính công tỉnh" in body and "Sở Tư pháp" in body
+    assert '<td class="num">2</td>' in body
+    client.force_login(world.outsider)
+    body = client.get("/office/dossiers/flows/?from=2026-03-01&to=2026-03-31").content.decode()
+    assert "Sở Tư pháp" not in body
