@@ -369,3 +369,18 @@ def test_actions_save_every_column_but_the_intake_ones() -> None:
     }
     columns = {f.name for f in Dossier._meta.concrete_fields}
     assert set(_ACTION_FIELDS) == columns - intake_only
+
+
+def test_the_system_confirms_a_payment_but_cannot_settle(world: Any, clock_at: Any) -> None:
+    """A verified gateway callback confirms a payment as the system; nothing more."""
+    from motcua.dossiers.services import dossier_act_as_system
+
+    clock_at("2026-03-02 08:00")
+    d = act(world.specialist, receive(world), "request_payment", amount_vnd=200000)
+    d = dossier_act_as_system(code=d.code, action="confirm_payment", source="paygate:TX-1")
+    assert d.status == Status.PROCESSING
+    event = d.events.get(action="confirm_payment")
+    assert event.actor is None and event.actor_role == "system"
+    assert event.data["internal_note"] == "paygate:TX-1"
+    with pytest.raises(Conflict, match="needs one of the roles"):
+        dossier_act_as_system(code=d.code, action="settle", source="x", params=ActionIn(result="x"))
