@@ -19,6 +19,8 @@ urlpatterns = [
     path("office/catalog/", include("motcua.catalog.urls")),
     path("office/agencies/", include("motcua.units.urls")),
     path("office/dossiers/", include("motcua.dossiers.urls")),
+    path("office/danh-gia/", include("motcua.feedback.office_urls")),
+    path("danh-gia/", include("motcua.feedback.urls")),
     path("office/", include("motcua.office.urls")),
     path("", include("motcua.portal.urls")),
 ]

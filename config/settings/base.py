@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "motcua.workdays",
     "motcua.catalog",
     "motcua.dossiers",
+    "motcua.feedback",
     "motcua.office",
     "motcua.portal",
     "motcua.integrations",

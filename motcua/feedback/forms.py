@@ -1,13 +1,13 @@
 from __future__ import annotations
 
 from django import forms
-from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrOrPromise
 
 from motcua.feedback.models import Satisfaction
 
 
-def _choice(label: str | Promise) -> forms.ChoiceField:
+def _choice(label: StrOrPromise) -> forms.ChoiceField:
     return forms.ChoiceField(label=label, choices=Satisfaction.choices, widget=forms.RadioSelect)
 
 
