@@ -30,7 +30,10 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 CHROMIUM = "/usr/bin/chromium"
 
 # Suite-wide fixtures that live beside the code they serve.
-pytest_plugins = ["motcua.integrations.email.testing"]
+pytest_plugins = [
+    "motcua.integrations.email.testing",
+    "motcua.integrations.paygate.testing",
+]
 
 
 def pytest_sessionstart(session: pytest.Session) -> None:

@@ -22,6 +22,7 @@ urlpatterns = [
     path("office/danh-gia/", include("motcua.feedback.office_urls")),
     path("danh-gia/", include("motcua.feedback.urls")),
     path("office/", include("motcua.office.urls")),
+    path("thanh-toan/", include("motcua.payments.urls")),
     path("", include("motcua.portal.urls")),
 ]
 if settings.DEBUG:
