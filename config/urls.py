@@ -23,6 +23,7 @@ urlpatterns = [
     path("danh-gia/", include("motcua.feedback.urls")),
     path("office/", include("motcua.office.urls")),
     path("thanh-toan/", include("motcua.payments.urls")),
+    path("", include("motcua.documents.urls")),
     path("", include("motcua.portal.urls")),
 ]
 if settings.DEBUG:

@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "motcua.office",
     "motcua.portal",
     "motcua.integrations",
+    "motcua.documents",
     "motcua.payments",
 ]
 

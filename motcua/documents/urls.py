@@ -1,0 +1,11 @@
+from __future__ import annotations
+
+from django.urls import path
+
+from motcua.documents import views
+
+app_name = "documents"
+urlpatterns = [
+    path("xac-thuc/<str:token>/", views.verify, name="verify"),
+    path("tai-lieu/<int:pk>/tai-ve/", views.download, name="download"),
+]
