@@ -7,4 +7,14 @@ from motcua.portal import views
 app_name = "portal"
 urlpatterns = [
     path("", views.home, name="home"),
+    path("thu-tuc/", views.procedure_search, name="procedure_search"),
+    path("thu-tuc/linh-vuc/<str:code>/", views.procedures_by_field, name="by_field"),
+    path("thu-tuc/co-quan/<str:code>/", views.procedures_by_agency, name="by_agency"),
+    path("thu-tuc/cap/<str:level>/", views.procedures_by_level, name="by_level"),
+    path("thu-tuc/su-kien/<slug:slug>/", views.procedures_by_event, name="by_event"),
+    path("thu-tuc/<str:code>/", views.procedure_detail, name="procedure"),
+    path("tra-cuu/", views.track, name="track"),
+    path("tra-cuu/<str:code>/", views.track_result, name="track_result"),
+    path("ho-so-cua-toi/", views.my_dossiers, name="my_dossiers"),
+    path("ho-so-cua-toi/<str:code>/", views.my_dossier, name="my_dossier"),
 ]

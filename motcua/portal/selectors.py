@@ -1,0 +1,400 @@
+"""Reads for the public portal: finding procedures, the live due date, tracking a dossier.
+
+The catalog is public. Dossiers are read either through ``Dossier.objects.visible_to`` (a
+logged-in applicant's own dossiers) or, for anonymous tracking, by the pair (code, phone or ID
+number): the pair is the capability, checked here in one place (``dossier_track``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hmac
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Case, Count, F, IntegerField, Prefetch, Q, QuerySet, Value, When
+from django.db.models.functions import Length
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from motcua.catalog.models import (
+    Field,
+    Level,
+    OnlineLevel,
+    Procedure,
+    ProcedureCase,
+    ProcedureVersion,
+    TimeUnit,
+)
+from motcua.catalog.selectors import procedure_search
+from motcua.core.errors import NotFound
+from motcua.dossiers.models import (
+    ClockPause,
+    Dossier,
+    DossierEvent,
+    StatusChoices,
+)
+from motcua.dossiers.selectors import dossier_explanation, dossier_public_events
+from motcua.dossiers.workflow import Status
+from motcua.portal.life_events import COMMON_CODES, LifeEvent
+from motcua.units.models import Agency
+from motcua.workdays.explain import explain
+from motcua.workdays.rules import ClockError
+from motcua.workdays.selectors import working_calendar
+
+PAGE_SIZE = 20
+
+
+# -- finding a procedure ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ProcedurePage:
+    total: int
+    items: list[Procedure]
+    offset: int
+    limit: int
+
+    @property
+    def has_next(self) -> bool:
+        return self.offset + self.limit < self.total
+
+    @property
+    def has_previous(self) -> bool:
+        return self.offset > 0
+
+
+def procedure_find_qs(
+    *,
+    q: str = "",
+    field: str = "",
+    level: str = "",
+    agency: Agency | None = None,
+    event: LifeEvent | None = None,
+) -> QuerySet[Procedure]:
+    """``catalog.selectors.procedure_search`` narrowed by agency or life event, ranked for people.
+
+    Within the catalog's rank (exact name/code, prefix, phrase in the name, the rest), the common
+    procedures of the life events come first (``COMMON_CODES``), then the shorter name: "khai
+    sinh" puts "Thủ tục đăng ký khai sinh" before "… khai sinh kết hợp đăng ký nhận cha, mẹ,
+    con" — the more general procedure is the likelier one. Then the code.
+    """
+    qs = procedure_search(q=q, field=field, level=level)
+    if agency is not None:
+        explicit = ProcedureVersion.objects.filter(agencies=agency).values("pk")
+        qs = qs.filter(
+            Q(current_version__agency_level=agency.level) | Q(current_version__in=explicit)
+        )
+    if event is not None:
+        qs = qs.filter(Q(current_version__field__code__in=event.fields) | Q(code__in=event.codes))
+    if "rank" not in qs.query.annotations:
+        qs = qs.annotate(rank=Value(0, output_field=IntegerField()))
+    return qs.annotate(
+        common=Case(
+            When(code__in=sorted(COMMON_CODES), then=Value(0)),
+            default=Value(1),
+            output_field=IntegerField(),
+        ),
+        name_length=Length("current_version__name_folded"),
+    ).order_by(F("rank"), F("common"), F("name_length"), "code")
+
+
+def procedure_find(
+    *,
+    q: str = "",
+    field: str = "",
+    level: str = "",
+    agency: Agency | None = None,
+    event: LifeEvent | None = None,
+    offset: int = 0,
+    limit: int = PAGE_SIZE,
+) -> ProcedurePage:
+    """One page of procedures with the total: three queries whatever the page size."""
+    qs = procedure_find_qs(q=q, field=field, level=level, agency=agency, event=event)
+    total = qs.count()
+    offset = max(0, min(offset, max(total - 1, 0)))
+    items = list(
+        qs.select_related("current_version__field").prefetch_related(
+            Prefetch("current_version__cases", queryset=ProcedureCase.objects.order_by("order"))
+        )[offset : offset + limit]
+    )
+    return ProcedurePage(total=total, items=items, offset=offset, limit=limit)
+
+
+@dataclass(frozen=True)
+class BrowseIndex:
+    fields: list[Field]
+    levels: list[tuple[str, str, int]]  # (value, label, count)
+    agencies: list[Agency]  # each with ``procedure_count``
+
+
+def browse_index() -> BrowseIndex:
+    """Fields, levels and agencies with their number of current procedures (four queries)."""
+    current = Procedure.objects.filter(current_version__isnull=False)
+    by_field = dict(
+        current.values_list("current_version__field")
+        .annotate(n=Count("pk"))
+        .values_list("current_version__field", "n")
+    )
+    fields = [f for f in Field.objects.order_by("name") if by_field.get(f.pk)]
+    for f in fields:
+        f.procedure_count = by_field[f.pk]  # type: ignore[attr-defined]
+    level_keys = list(current.values_list("current_version__levels_key", flat=True))
+    levels = [
+        (value, str(label), sum(f"|{value}|" in k for k in level_keys))
+        for value, label in Level.choices
+    ]
+    by_agency_level = dict(
+        current.exclude(current_version__agency_level="")
+        .values_list("current_version__agency_level")
+        .annotate(n=Count("pk"))
+        .values_list("current_version__agency_level", "n")
+    )
+    explicit = dict(
+        Agency.objects.filter(is_active=True, procedure_versions__procedure__isnull=False)
+        .filter(procedure_versions__pk__in=current.values("current_version"))
+        .values_list("pk")
+        .annotate(n=Count("procedure_versions"))
+        .values_list("pk", "n")
+    )
+    agencies = []
+    for agency in Agency.objects.filter(is_active=True).order_by("level", "name"):
+        n = explicit.get(agency.pk, 0) + by_agency_level.get(agency.level, 0)
+        if n:
+            agency.procedure_count = n  # type: ignore[attr-defined]
+            agencies.append(agency)
+    return BrowseIndex(fields=fields, levels=[lv for lv in levels if lv[2]], agencies=agencies)
+
+
+def field_get(*, code: str) -> Field:
+    found = Field.objects.filter(code=code).first()
+    if found is None:
+        raise NotFound(_("Không có lĩnh vực mã “%(code)s”.") % {"code": code}, field="field")
+    return found
+
+
+def agency_get(*, code: str) -> Agency:
+    found = Agency.objects.filter(code=code, is_active=True).select_related("unit").first()
+    if found is None:
+        raise NotFound(_("Không có cơ quan mã “%(code)s”.") % {"code": code}, field="agency")
+    return found
+
+
+# -- the live due date ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DueEstimate:
+    """When the result would be due if the dossier were received ``now``, for one case."""
+
+    case: ProcedureCase
+    online: bool
+    limit_text: str
+    due: dt.datetime | None  # None: settled on receipt, or beyond the known calendar
+    lines: list[str] = field(default_factory=list)
+
+
+def _limit_text(amount: int | None, unit: str) -> str:
+    if unit == TimeUnit.NONE:
+        return str(TimeUnit.NONE.label)
+    return f"{amount} {TimeUnit(unit).label}"
+
+
+def procedure_due_estimates(
+    version: ProcedureVersion, *, now: dt.datetime | None = None
+) -> list[DueEstimate]:
+    """For each case: the due instant and its explanation for a dossier received now, on paper
+    and (when the case has a shorter online limit and the procedure is online) online."""
+    now = now or timezone.now()
+    calendar = working_calendar()
+    lang = get_language() or "vi"
+    estimates: list[DueEstimate] = []
+    for case in version.cases.all():
+        limits = [(False, case.time_limit_amount, case.time_limit_unit)]
+        if case.online_time_limit_unit and version.online_level != OnlineLevel.NONE:
+            limits.append((True, case.online_time_limit_amount, case.online_time_limit_unit))
+        for online, amount, unit in limits:
+            text = _limit_text(amount, unit)
+            if unit == TimeUnit.NONE or not amount:
+                estimates.append(DueEstimate(case, online, text, None))
+                continue
+            try:
+                explained = explain(calendar, now, amount, unit, lang=lang)
+            except ClockError:
+                estimates.append(DueEstimate(case, online, text, None))
+                continue
+            estimates.append(DueEstimate(case, online, text, explained.due, explained.lines))
+    return estimates
+
+
+# -- tracking a dossier -----------------------------------------------------------------------
+
+_NON_DIGITS = re.compile(r"\D")
+MIN_CONTACT_DIGITS = 9
+
+
+def _digits(value: str) -> str:
+    return _NON_DIGITS.sub("", value or "")
+
+
+def _phone_key(value: str) -> str:
+    """``+84 905 123 456`` and ``0905.123.456`` → ``0905123456``."""
+    digits = _digits(value)
+    if digits.startswith("84") and len(digits) == 11:
+        digits = "0" + digits[2:]
+    return digits
+
+
+def _same(a: str, b: str) -> bool:
+    return bool(a) and bool(b) and hmac.compare_digest(a.encode(), b.encode())
+
+
+def normalize_code(code: str) -> str:
+    return "".join(code.split()).upper()[:40]
+
+
+def dossier_track(*, code: str, contact: str) -> Dossier | None:
+    """The dossier with this code whose applicant's phone or ID number is ``contact``, or None.
+
+    The answer is the same (None) for an unknown code and for a wrong contact, so a caller
+    cannot learn which codes exist; the caller rate-limits the attempts.
+    """
+    phone = _phone_key(contact)
+    number = _digits(contact)
+    if len(number) < MIN_CONTACT_DIGITS:
+        return None
+    dossier = Dossier.objects.filter(code=normalize_code(code)).first()
+    if dossier is None:
+        return None
+    if _same(_phone_key(dossier.applicant_phone), phone) or _same(
+        _digits(dossier.applicant_id_number), number
+    ):
+        return dossier
+    return None
+
+
+def dossiers_of_applicant(*, user: Any) -> QuerySet[Dossier]:
+    """The dossiers ``user`` filed (as the applicant), newest first."""
+    if user is None or not user.is_authenticated:
+        return Dossier.objects.none()
+    return (
+        Dossier.objects.visible_to(user)
+        .filter(applicant_user=user)
+        .select_related("procedure_version")
+        .order_by("-created_at", "-pk")
+    )
+
+
+@dataclass(frozen=True)
+class PublicEvent:
+    at: dt.datetime
+    action: str
+    status_label: str
+    note: str
+    agency_name: str
+
+
+@dataclass(frozen=True)
+class SupplementAsk:
+    reason: str
+    components: list[str]
+    since: dt.datetime
+
+
+@dataclass(frozen=True)
+class PaymentAsk:
+    amount_vnd: int | None
+    reason: str
+    since: dt.datetime
+
+
+@dataclass(frozen=True)
+class PublicDossier:
+    """Everything the applicant may see about a dossier (never internal notes)."""
+
+    dossier: Dossier
+    procedure_code: str
+    procedure_name: str
+    case_name: str
+    agency_name: str
+    status: int
+    status_label: str
+    explanation: list[str]
+    events: list[PublicEvent]
+    supplement: SupplementAsk | None
+    payment: PaymentAsk | None
+    settled: bool
+
+
+def _load(code: str, qs: QuerySet[Dossier]) -> Dossier:
+    dossier = (
+        qs.select_related("procedure_version__procedure", "case", "agency", "current_agency")
+        .prefetch_related(
+            Prefetch(
+                "events",
+                queryset=DossierEvent.objects.filter(public=True)
+                .select_related("agency")
+                .order_by("seq"),
+            ),
+            Prefetch("pauses", queryset=ClockPause.objects.order_by("started_at", "pk")),
+        )
+        .filter(code=code)
+        .first()
+    )
+    if dossier is None:
+        raise NotFound(_("Không tìm thấy hồ sơ."), field="code")
+    return dossier
+
+
+def dossier_public_get(*, code: str, user: Any | None = None) -> PublicDossier:
+    """The public view of a dossier. With ``user``: only one they filed; without: the caller has
+    already proven the (code, contact) pair through ``dossier_track``."""
+    qs = dossiers_of_applicant(user=user) if user is not None else Dossier.objects.all()
+    dossier = _load(code, qs)
+    labels = dict(StatusChoices.choices)
+    events = [
+        PublicEvent(
+            at=e.at,
+            action=e.action,
+            status_label=str(labels.get(e.to_status, e.to_status)),
+            note=e.note,
+            agency_name=e.agency.name if e.agency else "",
+        )
+        for e in dossier_public_events(dossier)
+    ]
+    status = Status(dossier.status)
+    open_pause = next((p for p in dossier.pauses.all() if p.ended_at is None), None)
+    supplement = payment = None
+    if open_pause is not None and status == Status.AWAITING_SUPPLEMENT:
+        asked = next(
+            (e for e in reversed(dossier.events.all()) if e.action == "request_supplement"), None
+        )
+        components = [str(c) for c in (asked.data.get("components") or [])] if asked else []
+        supplement = SupplementAsk(open_pause.reason, components, open_pause.started_at)
+    if open_pause is not None and status == Status.AWAITING_PAYMENT:
+        asked = next(
+            (e for e in reversed(dossier.events.all()) if e.action == "request_payment"), None
+        )
+        amount = asked.data.get("amount_vnd") if asked else None
+        payment = PaymentAsk(
+            int(amount) if isinstance(amount, int) else None,
+            open_pause.reason,
+            open_pause.started_at,
+        )
+    version = dossier.procedure_version
+    return PublicDossier(
+        dossier=dossier,
+        procedure_code=version.procedure.code,
+        procedure_name=version.name,
+        case_name=dossier.case.name,
+        agency_name=dossier.agency.name,
+        status=status.value,
+        status_label=str(labels[status.value]),
+        explanation=dossier_explanation(dossier, lang=get_language() or "vi"),
+        events=events,
+        supplement=supplement,
+        payment=payment,
+        settled=status in (Status.SETTLED, Status.RETURNED),
+    )
