@@ -1,18 +1,22 @@
-"""The public e-result verification page (no login) and the document download (owner or
-officials who can see the linked dossier)."""
+"""The public e-result verification page (no login), the document download (owner or
+officials who can see the linked dossier), a citizen's data store, and issuing an e-result."""
 
 from __future__ import annotations
 
 import re
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
 
-from motcua.core.errors import NotFound
+from motcua.core.errors import DomainError, NotFound
 from motcua.core.ratelimit import client_ip, hit
-from motcua.documents.selectors import document_get, eresult_verification
+from motcua.documents.selectors import document_get, documents_of, eresult_verification
+from motcua.documents.services import eresult_issue
+from motcua.dossiers.selectors import dossier_get
 
 #: Verification re-validates a signature (CPU): a modest per-address limit.
 VERIFY_LIMIT, VERIFY_WINDOW = 30, 60
@@ -54,3 +58,33 @@ def download(request: HttpRequest, pk: int) -> FileResponse:
     )
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+@require_GET
+@login_required
+def my_documents(request: HttpRequest) -> HttpResponse:
+    """A citizen's or business's data store (kho dữ liệu): documents and e-results."""
+    docs = documents_of(user=request.user).select_related("dossier")[:200]
+    return render(request, "documents/my_documents.html", {"documents": docs})
+
+
+@require_POST
+@login_required
+def issue_eresult(request: HttpRequest, code: str) -> HttpResponse:
+    """An official issues the signed e-result of a settled dossier (from its page)."""
+    try:
+        dossier = dossier_get(user=request.user, code=code)
+        doc = eresult_issue(dossier=dossier, actor=request.user)
+    except NotFound as exc:
+        raise Http404(exc.message) from exc
+    except DomainError as exc:
+        messages.error(
+            request, _("Không phát hành được kết quả điện tử: %(reason)s") % {"reason": exc.message}
+        )
+    else:
+        messages.success(
+            request,
+            _("Đã phát hành kết quả điện tử có ký số cho hồ sơ %(code)s.") % {"code": code},
+        )
+        return redirect("dossiers:detail", code=doc.dossier.code if doc.dossier else code)
+    return redirect("dossiers:detail", code=code)
