@@ -32,6 +32,7 @@ CHROMIUM = "/usr/bin/chromium"
 # Suite-wide fixtures that live beside the code they serve.
 pytest_plugins = [
     "motcua.integrations.email.testing",
+    "motcua.integrations.vneid.testing",
     "motcua.integrations.paygate.testing",
 ]
 

@@ -37,6 +37,14 @@ class User(AbstractUser):
     )
     tax_code = models.CharField(_("mã số thuế"), max_length=14, null=True, blank=True, unique=True)
     phone = models.CharField(_("điện thoại"), max_length=20, blank=True)
+    address = models.CharField(_("địa chỉ"), max_length=300, blank=True)
+    representative = models.CharField(
+        _("người đại diện theo pháp luật"), max_length=200, blank=True
+    )
+    # Set when the national identity provider (VNeID, OpenID Connect) vouched for the citizen ID.
+    identity_verified_at = models.DateTimeField(
+        _("định danh điện tử xác thực lúc"), null=True, blank=True
+    )
 
     class Meta:
         verbose_name = _("người dùng")

@@ -7,7 +7,8 @@ import hashlib
 import secrets
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -203,3 +204,179 @@ def membership_deactivate(*, actor: User, agency: Agency, membership_id: int) ->
         },
     )
     return membership
+
+
+# --- public accounts: registration, national identity, profile ------------------------------
+
+
+def _identifier_taken(*, kind: str, number: str) -> bool:
+    if kind == UserKind.CITIZEN:
+        return User.objects.filter(Q(id_number=number) | Q(username=number)).exists()
+    return User.objects.filter(Q(tax_code=number) | Q(username=number)).exists()
+
+
+def _duplicate_message(kind: str) -> str:
+    if kind == UserKind.CITIZEN:
+        return _(
+            "Số định danh cá nhân này đã có tài khoản. Vui lòng đăng nhập, hoặc đăng nhập bằng "
+            "VNeID nếu bạn chưa đặt mật khẩu."
+        )
+    return _("Mã số thuế này đã có tài khoản. Vui lòng đăng nhập bằng mã số thuế và mật khẩu.")
+
+
+@transaction.atomic
+def public_account_register(
+    *,
+    kind: str,
+    number: str,
+    full_name: str,
+    password: str,
+    phone: str,
+    email: str,
+    representative: str = "",
+    ip: str = "",
+) -> User:
+    """Create a citizen (``number`` = citizen ID) or business (``number`` = tax code) account.
+
+    ``number`` must already be validated and normalised (``identifiers``); the password already
+    checked by the password validators. A duplicate raises ``Conflict`` and writes nothing.
+    """
+    if kind not in (UserKind.CITIZEN, UserKind.BUSINESS):
+        raise InvalidInput(_("Loại tài khoản không hợp lệ."), field="kind")
+    field = "id_number" if kind == UserKind.CITIZEN else "tax_code"
+    if _identifier_taken(kind=kind, number=number):
+        raise Conflict(_duplicate_message(kind), field=field)
+    user = User(
+        username=number,
+        kind=kind,
+        full_name=full_name.strip(),
+        phone=phone,
+        email=email,
+        representative=representative.strip() if kind == UserKind.BUSINESS else "",
+        id_number=number if kind == UserKind.CITIZEN else None,
+        tax_code=number if kind == UserKind.BUSINESS else None,
+    )
+    user.set_password(password)
+    try:
+        with transaction.atomic():  # a concurrent twin loses on the unique index, cleanly
+            user.save()
+    except IntegrityError as exc:
+        raise Conflict(_duplicate_message(kind), field=field) from exc
+    record(
+        action="account.registered",
+        actor=user,
+        subject=user,
+        after={
+            "username": user.username,
+            "kind": kind,
+            "full_name": user.full_name,
+            "phone": phone,
+            "email": email,
+            "ip": ip,
+        },
+    )
+    return user
+
+
+@transaction.atomic
+def citizen_identity_sign_in(
+    *, citizen_id: str, full_name: str, subject: str, issuer: str, ip: str = ""
+) -> tuple[User, bool]:
+    """The citizen vouched for by the national identity provider: the existing account with
+    this citizen ID (linked and marked verified) or a new one (no password: it logs in through
+    the provider until the citizen sets one). Returns ``(user, created)``.
+
+    ``citizen_id`` must come from a verified ID token and be already validated.
+    """
+    now = timezone.now()
+    user = (
+        User.objects.select_for_update()
+        .filter(Q(id_number=citizen_id) | Q(username=citizen_id))
+        .order_by("pk")
+        .first()
+    )
+    created = False
+    if user is None:
+        user = User(
+            username=citizen_id,
+            kind=UserKind.CITIZEN,
+            id_number=citizen_id,
+            full_name=full_name.strip()[:200],
+            identity_verified_at=now,
+        )
+        user.set_unusable_password()
+        try:
+            with transaction.atomic():
+                user.save()
+        except IntegrityError as exc:  # a concurrent first login won; ask to retry
+            raise Conflict(_("Tài khoản đang được tạo, vui lòng thử lại.")) from exc
+        created = True
+        before: dict[str, Any] | None = None
+    else:
+        if user.kind != UserKind.CITIZEN or user.id_number != citizen_id:
+            raise PermissionDenied(
+                _(
+                    "Số định danh này gắn với một tài khoản không phải tài khoản công dân; "
+                    "không thể đăng nhập bằng VNeID."
+                )
+            )
+        if not user.is_active:
+            raise PermissionDenied(_("Tài khoản đã bị khóa."))
+        before = {"identity_verified_at": user.identity_verified_at, "full_name": user.full_name}
+        user.identity_verified_at = now
+        if not user.full_name:
+            user.full_name = full_name.strip()[:200]
+        user.save(update_fields=["identity_verified_at", "full_name"])
+    record(
+        action="account.identity_verified",
+        actor=user,
+        subject=user,
+        before=before,
+        after={
+            "username": user.username,
+            "full_name": user.full_name,
+            "identity_verified_at": now,
+            "created": created,
+            "issuer": issuer,
+            "sub": subject,
+            "ip": ip,
+        },
+    )
+    login_succeeded(user=user, ip=ip, channel="vneid")
+    return user, created
+
+
+@transaction.atomic
+def profile_update(*, user: User, phone: str, email: str, address: str) -> User:
+    """Change the contact details of one's own account (audited with before/after)."""
+    locked = User.objects.select_for_update().get(pk=user.pk)
+    new = {"phone": phone.strip(), "email": email.strip(), "address": address.strip()}
+    before = {k: getattr(locked, k) for k, v in new.items() if getattr(locked, k) != v}
+    if before:
+        for key in before:
+            setattr(locked, key, new[key])
+        locked.save(update_fields=list(before))
+        record(
+            action="account.profile_updated",
+            actor=locked,
+            subject=locked,
+            before=before,
+            after={k: new[k] for k in before},
+        )
+    return locked
+
+
+@transaction.atomic
+def password_change(*, user: User, new_password: str, ip: str = "") -> User:
+    """Set a new password (already validated by the caller's form). Never audits the value."""
+    locked = User.objects.select_for_update().get(pk=user.pk)
+    had_password = locked.has_usable_password()
+    locked.set_password(new_password)
+    locked.save(update_fields=["password"])
+    record(
+        action="account.password_changed",
+        actor=locked,
+        subject=locked,
+        after={"had_password": had_password, "ip": ip},
+    )
+    return locked
