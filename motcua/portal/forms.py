@@ -26,11 +26,19 @@ class TrackForm(forms.Form):
         label=_("Mã hồ sơ"),
         max_length=60,
         help_text=_("In trên giấy tiếp nhận, ví dụ 000.00.02.H16-260302-0001."),
-        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+        widget=forms.TextInput(
+            attrs={
+                "autocomplete": "off",
+                "spellcheck": "false",
+                "aria-describedby": "id_code_help",
+            }
+        ),
     )
     contact = forms.CharField(
         label=_("Số điện thoại hoặc số giấy tờ của người nộp"),
         max_length=30,
         help_text=_("Số điện thoại hoặc số định danh cá nhân / mã số thuế đã khai khi nộp hồ sơ."),
-        widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
+        widget=forms.TextInput(
+            attrs={"autocomplete": "tel", "inputmode": "tel", "aria-describedby": "id_contact_help"}
+        ),
     )
