@@ -267,3 +267,36 @@ def test_it_reports_a_gateway_that_is_down_and_marks_nothing_paid(
     resp = client.post(reverse("payments:start", kwargs={"code": awaiting.code}))
     assert resp.status_code == 503
     assert "tạm thời không kết nối được" in resp.content.decode()
+
+
+def test_it_keeps_a_payment_paid_when_the_dossier_was_confirmed_at_the_counter(
+    world: Any, awaiting: Any, paygate_simulator: Any
+) -> None:
+    payment = start(awaiting, world.citizen)
+    act(world.justice_clerk, awaiting.code, "confirm_payment")  # paid in cash meanwhile
+    body, headers = paygate_simulator.signed_callback(payment.gateway_payment_id)
+    assert post_callback(body, headers).status_code == 200  # the gateway took the money
+    payment.refresh_from_db()
+    assert payment.status == "paid" and payment.dossier_confirmed_at is None  # for the office
+    assert Dossier.objects.get(pk=awaiting.pk).events.filter(action="confirm_payment").count() == 1
+
+
+def test_the_database_accepts_a_transaction_or_a_nonce_once(world: Any, awaiting: Any) -> None:
+    from django.db import IntegrityError, transaction
+    from django.utils import timezone
+
+    def log(txn: str, nonce: str, outcome: str = "accepted") -> None:
+        PaymentCallbackLog.objects.create(
+            received_at=timezone.now(),
+            raw_body="{}",
+            signature_ok=True,
+            transaction_id=txn,
+            nonce=nonce,
+            outcome=outcome,
+        )
+
+    log("TXN-1", "n1")
+    log("TXN-1", "n1", outcome="rejected")  # rejected rows may repeat
+    for txn, nonce in (("TXN-1", "n2"), ("TXN-2", "n1")):
+        with pytest.raises(IntegrityError), transaction.atomic():
+            log(txn, nonce)
