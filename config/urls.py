@@ -7,9 +7,11 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 
 from config.api import api
+from motcua.core.views import healthz
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("healthz", healthz, name="healthz"),
     path("api/v1/", api.urls),
     # The brief promises OpenAPI at /api/docs.
     path("api/docs", RedirectView.as_view(url="/api/v1/docs", permanent=False)),
