@@ -300,3 +300,24 @@ def test_the_database_accepts_a_transaction_or_a_nonce_once(world: Any, awaiting
     for txn, nonce in (("TXN-1", "n2"), ("TXN-2", "n1")):
         with pytest.raises(IntegrityError), transaction.atomic():
             log(txn, nonce)
+
+
+def test_the_worker_confirms_a_paid_payment_left_unconfirmed(
+    world: Any, awaiting: Any, paygate_simulator: Any
+) -> None:
+    from django.utils import timezone
+
+    from motcua.integrations.worker import periodic_jobs
+    from motcua.payments.jobs import confirm_job
+
+    assert "payments.confirm" in [job.name for job in periodic_jobs()]
+    payment = start(awaiting, world.citizen)
+    # As if the process died between the payment's transaction and the dossier's.
+    PaymentRequest.objects.filter(pk=payment.pk).update(
+        status="paid", paid_at=timezone.now(), gateway_transaction_id="TXN-X"
+    )
+    assert confirm_job() == 1
+    assert confirm_job() == 0  # done once
+    payment.refresh_from_db()
+    assert payment.dossier_confirmed_at is not None
+    assert Dossier.objects.get(pk=awaiting.pk).status == Status.PROCESSING
