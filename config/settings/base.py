@@ -170,6 +170,27 @@ MOTCUA_AT_RISK_FLOOR_HOURS = env_int("MOTCUA_AT_RISK_FLOOR_HOURS", 8)
 MOTCUA_NOTIFY_EMAIL = env_bool("MOTCUA_NOTIFY_EMAIL", True)
 USE_DVCQG = env_bool("USE_DVCQG", False)
 
+# The public portal: tracking lookups allowed per IP and window (guessing codes is rate-limited),
+# and the address printed in QR codes of e-results.
+MOTCUA_TRACK_MAX_ATTEMPTS = env_int("MOTCUA_TRACK_MAX_ATTEMPTS", 10)
+MOTCUA_TRACK_WINDOW_SECONDS = env_int("MOTCUA_TRACK_WINDOW_SECONDS", 600)
+MOTCUA_PUBLIC_BASE_URL = env_str("MOTCUA_PUBLIC_BASE_URL", "http://127.0.0.1:8000")
+
+# Uploads (checked by content: PDF, JPEG, PNG) and the e-result signing pair (PAdES). Without a
+# configured pair a self-signed demo pair is generated under var/signing/.
+MOTCUA_UPLOAD_MAX_BYTES = env_int("MOTCUA_UPLOAD_MAX_BYTES", 10 * 1024 * 1024)
+MOTCUA_UPLOAD_MAX_FILES = env_int("MOTCUA_UPLOAD_MAX_FILES", 20)
+MOTCUA_SIGNING_KEY_FILE = env_str("MOTCUA_SIGNING_KEY_FILE", "")
+MOTCUA_SIGNING_CERT_FILE = env_str("MOTCUA_SIGNING_CERT_FILE", "")
+MOTCUA_SIGNING_KEY_PASSPHRASE = env_secret("MOTCUA_SIGNING_KEY_PASSPHRASE", "")
+
+# National identity (VNeID-style OpenID Connect) and the payment gateway.
+MOTCUA_OIDC_ISSUER = env_str("MOTCUA_OIDC_ISSUER", "")
+MOTCUA_OIDC_CLIENT_ID = env_str("MOTCUA_OIDC_CLIENT_ID", "")
+MOTCUA_OIDC_CLIENT_SECRET = env_secret("MOTCUA_OIDC_CLIENT_SECRET", "")
+MOTCUA_PAYGATE_URL = env_str("MOTCUA_PAYGATE_URL", "")
+MOTCUA_PAYGATE_SECRET = env_secret("MOTCUA_PAYGATE_SECRET", "")
+
 # Login attempts allowed per username+IP within the window before a temporary lock-out.
 MOTCUA_LOGIN_MAX_ATTEMPTS = env_int("MOTCUA_LOGIN_MAX_ATTEMPTS", 5)
 MOTCUA_LOGIN_WINDOW_SECONDS = env_int("MOTCUA_LOGIN_WINDOW_SECONDS", 900)

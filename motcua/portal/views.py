@@ -206,7 +206,12 @@ def track(request: HttpRequest) -> HttpResponse:
 
 
 def _dossier_page(request: HttpRequest, public: selectors.PublicDossier, back: str) -> HttpResponse:
+    from motcua.documents.selectors import eresult_for
+
     code = public.dossier.code
+    is_owner = request.user.is_authenticated and public.dossier.applicant_user_id == request.user.pk
+    eresult = eresult_for(user=request.user, dossier=public.dossier) if is_owner else None
+    returned = public.dossier.returned_at is not None
     return render(
         request,
         "portal/dossier.html",
@@ -215,7 +220,9 @@ def _dossier_page(request: HttpRequest, public: selectors.PublicDossier, back: s
             "dossier": public.dossier,
             "back": back,
             "supplement_url": f"/ho-so/{code}/bo-sung/",
-            "payment_url": f"/ho-so/{code}/thanh-toan/",
+            "payment_url": reverse("payments:start", args=[code]),
+            "eresult": eresult,
+            "rating_url": reverse("feedback:rate", args=[code]) if is_owner and returned else "",
         },
     )
 

@@ -401,3 +401,19 @@ def test_the_flows_page_tells_the_receiving_counter_from_the_competent_agency(
     client.force_login(world.outsider)
     body = client.get("/office/dossiers/flows/?from=2026-03-01&to=2026-03-31").content.decode()
     assert "Sở Tư pháp" not in body
+
+
+def test_an_official_issues_the_signed_e_result_from_the_dossier_page(
+    world: Any, clock_at: Any, client: Any
+) -> None:
+    from motcua.documents.models import StoredDocument
+    from motcua.dossiers.tests.test_services_paths import act, receive
+
+    clock_at("2026-03-02 08:00")
+    d = act(world.leader, receive(world), "settle", result="Đã cấp phiếu")
+    client.force_login(world.leader)
+    page = client.get(f"/office/dossiers/{d.code}/").content.decode()
+    assert f"/tai-lieu/ket-qua/{d.code}/phat-hanh/" in page
+    response = client.post(f"/tai-lieu/ket-qua/{d.code}/phat-hanh/")
+    assert response.status_code == 302
+    assert StoredDocument.objects.filter(dossier=d, kind="eresult").count() == 1

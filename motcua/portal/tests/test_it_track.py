@@ -144,7 +144,7 @@ def test_it_shows_the_amount_to_pay_and_how(client: Client, world: Any, clock_at
     page = client.get(f"/tra-cuu/{dossier.code}/").content.decode()
     assert "Chờ thực hiện nghĩa vụ tài chính" in page
     assert "200.000 đồng" in page
-    assert f'href="/ho-so/{dossier.code}/thanh-toan/"' in page
+    assert f'href="/thanh-toan/{dossier.code}/bat-dau/"' in page
     assert "NỘI BỘ" not in page
 
 
