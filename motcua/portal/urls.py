@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from motcua.portal import views
+from motcua.portal import apply_views, views
 
 app_name = "portal"
 urlpatterns = [
@@ -17,4 +17,9 @@ urlpatterns = [
     path("tra-cuu/<str:code>/", views.track_result, name="track_result"),
     path("ho-so-cua-toi/", views.my_dossiers, name="my_dossiers"),
     path("ho-so-cua-toi/<str:code>/", views.my_dossier, name="my_dossier"),
+    path("nop-ho-so/ban-nhap/", apply_views.draft_list, name="drafts"),
+    path("nop-ho-so/ban-nhap/<int:pk>/buoc-<int:step>/", apply_views.apply_step, name="apply_step"),
+    path("nop-ho-so/ban-nhap/<int:pk>/da-nop/", apply_views.apply_done, name="apply_done"),
+    path("nop-ho-so/<str:code>/", apply_views.apply_start, name="apply"),
+    path("ho-so/<str:code>/bo-sung/", apply_views.supplement, name="supplement"),
 ]
