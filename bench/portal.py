@@ -155,6 +155,7 @@ def seed_dossiers(n: int) -> list[tuple[str, str]]:
 
     clerk = User.objects.get(username="motcua.tt")
     templates: list[Dossier] = []
+    skipped: list[str] = []  # procedures a provincial counter cannot receive without an agency
     procedures = list(Procedure.objects.filter(current_version__isnull=False).order_by("code")[:43])
     for i, procedure in enumerate(procedures):
         if len(templates) >= 12:
@@ -172,10 +173,10 @@ def seed_dossiers(n: int) -> list[tuple[str, str]]:
                 )
             )
         except Exception as exc:  # a procedure this counter cannot receive: the next one
-            print(f"  (skipped {procedure.code}: {exc})")
+            skipped.append(f"{procedure.code}: {exc}")
             continue
     if not templates:
-        raise SystemExit("could not receive any dossier through dossier_receive")
+        raise SystemExit(f"no dossier received through dossier_receive: {skipped[:3]}")
     events = {t.pk: list(DossierEvent.objects.filter(dossier=t).order_by("seq")) for t in templates}
     fields = [f for f in Dossier._meta.concrete_fields if not f.primary_key]
     pairs: list[tuple[str, str]] = []

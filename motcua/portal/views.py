@@ -9,15 +9,18 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from motcua.catalog.models import Level, OnlineLevel
 from motcua.catalog.selectors import procedure_get, version_agencies
 from motcua.core import ratelimit
 from motcua.core.errors import InvalidInput, NotFound
-from motcua.portal import selectors, tracking
+from motcua.portal import results_cache, selectors, tracking
 from motcua.portal.forms import SearchForm, TrackForm
 from motcua.portal.life_events import LIFE_EVENTS, LifeEvent, life_event_get
 from motcua.units.models import Agency
@@ -58,29 +61,40 @@ def _listing(
     form = SearchForm(request.GET or None)
     q = form.cleaned_data["q"] if form.is_valid() else ""
     number = _page_number(request)
-    try:
-        page = selectors.procedure_find(
-            q=q,
-            field=field,
-            level=level,
-            agency=agency,
-            event=event,
-            offset=(number - 1) * selectors.PAGE_SIZE,
+
+    def render_results() -> str:
+        try:
+            page = selectors.procedure_find(
+                q=q,
+                field=field,
+                level=level,
+                agency=agency,
+                event=event,
+                offset=(number - 1) * selectors.PAGE_SIZE,
+            )
+        except InvalidInput as exc:
+            raise Http404(exc.message) from exc
+        return render_to_string(
+            "portal/_results.html",
+            {"q": q, "page": page, "page_number": page.offset // selectors.PAGE_SIZE + 1},
+            request=request,
         )
-    except InvalidInput as exc:
-        raise Http404(exc.message) from exc
-    context = {
-        "title": title,
-        "intro": intro,
-        "form": form,
-        "q": q,
-        "page": page,
-        "page_number": page.offset // selectors.PAGE_SIZE + 1,
-        **(extra or {}),
-    }
+
+    # The same query gives the same results until the catalog changes (results_cache).
+    key = (
+        get_language(),
+        q,
+        field,
+        level,
+        agency.code if agency else "",
+        event.slug if event else "",
+        number,
+    )
+    results = mark_safe(results_cache.cached_html(key, render_results))  # noqa: S308 - our template
     if request.headers.get("HX-Request") == "true" and request.GET.get("partial") == "1":
-        return render(request, "portal/_results.html", context)
-    return render(request, template, context)
+        return HttpResponse(results)
+    context = {"title": title, "intro": intro, "form": form, "q": q, "results": results}
+    return render(request, template, {**context, **(extra or {})})
 
 
 def procedure_search(request: HttpRequest) -> HttpResponse:
