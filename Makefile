@@ -62,6 +62,7 @@ test: setup chromium lint types test-sqlite
 bench: setup
 	$(PY) bench/clock.py
 	$(PY) bench/lifecycle.py
+	$(PY) bench/portal.py
 
 messages: setup
 	$(PY) manage.py makemessages -l en -l es --ignore='.venv/*' --ignore='*/tests/*' --ignore='var/*' --ignore='bench/*'
