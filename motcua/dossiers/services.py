@@ -595,7 +595,15 @@ def dossier_receive(
 
 
 @transaction.atomic(durable=True)
-def dossier_submit_online(
+def dossier_submit_online(**kwargs: Any) -> Dossier:
+    """An applicant (or an integrator on their behalf) files a dossier online: status 1.
+
+    Its own transaction; ``dossier_submit_online_within`` joins the caller's (an online
+    application also attaches its files and closes its draft in the same transaction)."""
+    return dossier_submit_online_within(**kwargs)
+
+
+def dossier_submit_online_within(
     *,
     actor: Any,
     procedure_code: str,
@@ -605,7 +613,9 @@ def dossier_submit_online(
     agency_code: str = "",
     summary: str = "",
 ) -> Dossier:
-    """An applicant (or an integrator on their behalf) files a dossier online: status 1."""
+    """``dossier_submit_online`` inside the caller's transaction (it must hold one)."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("dossier_submit_online_within needs the caller's transaction")
     version, case_obj = _resolve_case(procedure_code, case)
     competent = _competent_agency(version, None, agency_code)
     cleaned = _clean_applicant(applicant)

@@ -6,18 +6,14 @@ dossier) and are attached to the dossier's components at submit time with
 ``document_reuse`` (a new row on the same file), so a half-finished application never leaves a
 row on a dossier.
 
-Exactly one dossier per draft: ``dossier_submit_online`` owns a *durable* transaction, so the
-submit cannot share one with the draft. The draft row is claimed first by a conditional UPDATE
-(``submitting_at``), the dossier is created, then the documents are attached and the draft is
-linked in a third transaction. A second submit of the same draft waits for the first and
-answers its dossier; a claim left by a crashed request expires after ``STALE_AFTER`` and the
-taker first looks for the dossier that request may have created.
+Exactly one dossier per draft: the submit is one transaction that locks the draft row, creates
+the dossier (``dossier_submit_online_within``), attaches the files and links the draft. A second
+submit of the same draft waits for the lock and answers the first one's dossier; a crash rolls
+everything back, so there is never a dossier without its files or its draft.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -40,13 +36,11 @@ from motcua.documents.selectors import documents_of
 from motcua.documents.services import document_reuse, document_store
 from motcua.documents.validation import UploadRefused, check_count
 from motcua.dossiers.models import Dossier
-from motcua.dossiers.services import ApplicantIn, ComponentIn, dossier_submit_online
+from motcua.dossiers.services import ApplicantIn, ComponentIn, dossier_submit_online_within
 from motcua.integrations import outbox
 from motcua.portal.models import ApplicationDraft
 from motcua.units.models import Agency
 
-STALE_AFTER = dt.timedelta(minutes=5)
-WAIT_FOR_OTHER_SUBMIT = 15.0  # seconds a double click waits for the first submit
 APPLICANT_KINDS = ("citizen", "business")
 
 
@@ -380,82 +374,47 @@ def draft_problems(draft: ApplicationDraft) -> list[str]:
     return problems
 
 
-def _claim(draft: ApplicationDraft, now: dt.datetime) -> bool:
-    return bool(
-        ApplicationDraft.objects.filter(pk=draft.pk, dossier__isnull=True)
-        .filter(Q(submitting_at__isnull=True) | Q(submitting_at__lt=now - STALE_AFTER))
-        .update(submitting_at=now)
-    )
-
-
-def _orphan_of(draft: ApplicationDraft, since: dt.datetime | None) -> Dossier | None:
-    """A dossier a crashed submit of this draft created before it could link it."""
-    if since is None:
-        return None
-    return (
-        Dossier.objects.filter(
-            applicant_user=draft.user,
-            procedure_version=draft.procedure_version,
-            submitted_at__gte=since,
-            application_draft__isnull=True,
-        )
-        .order_by("pk")
-        .first()
-    )
-
-
+@transaction.atomic(durable=True)
 def draft_submit(*, user: Any, pk: int) -> Dossier:
     """Submit the draft: the dossier enters status 1. Idempotent: a retried or concurrent submit
     of the same draft answers the same dossier."""
     _require_applicant(user)
-    deadline = time.monotonic() + WAIT_FOR_OTHER_SUBMIT
-    while True:
-        draft = draft_get(user=user, pk=pk)
-        if draft.dossier is not None:
-            return draft.dossier
-        previous = draft.submitting_at
-        now = timezone.now()
-        if _claim(draft, now):
-            break
-        if time.monotonic() > deadline:
-            raise Conflict(
-                _("Hồ sơ đang được nộp, vui lòng tải lại trang sau ít phút."),
-                code="submit_in_progress",
-            )
-        time.sleep(0.2)
-
-    try:
-        orphan = _orphan_of(draft, previous) if previous is not None else None
-        if orphan is not None:
-            return _link(user, draft, orphan, attach=True)
-        problems = draft_problems(draft)
-        if problems:
-            raise InvalidInput(" ".join(problems), code="draft_incomplete")
-        case_number = next(
-            n for n, c in enumerate(cases_of(draft.procedure_version), 1) if c.pk == draft.case_id
+    locked = ApplicationDraft.objects.select_for_update().filter(pk=pk, user=user).first()
+    if locked is None:
+        raise NotFound(_("Không tìm thấy hồ sơ nháp."))
+    draft = draft_get(user=user, pk=pk)
+    if draft.dossier is not None:
+        return draft.dossier
+    problems = draft_problems(draft)
+    if problems:
+        raise InvalidInput(" ".join(problems), code="draft_incomplete")
+    case_number = next(
+        n for n, c in enumerate(cases_of(draft.procedure_version), 1) if c.pk == draft.case_id
+    )
+    a = draft.applicant
+    dossier = dossier_submit_online_within(
+        actor=user,
+        procedure_code=draft.procedure_version.procedure.code,
+        case=case_number,
+        agency_code=draft.agency.code if draft.agency else "",
+        applicant=ApplicantIn(
+            name=a.get("name", ""),
+            id_number=a.get("id_number", ""),
+            phone=a.get("phone", ""),
+            email=a.get("email", ""),
+            address=a.get("address", ""),
+            kind=a.get("kind", "citizen"),
+        ),
+        components=_component_lines(draft),
+    )
+    comps = {c.pk: c for c in components_of(draft)}
+    for f in draft_files(draft):
+        document_reuse(
+            document=f.document, dossier=dossier, component=comps.get(f.component_id), user=user
         )
-        a = draft.applicant
-        dossier = dossier_submit_online(
-            actor=user,
-            procedure_code=draft.procedure_version.procedure.code,
-            case=case_number,
-            agency_code=draft.agency.code if draft.agency else "",
-            applicant=ApplicantIn(
-                name=a.get("name", ""),
-                id_number=a.get("id_number", ""),
-                phone=a.get("phone", ""),
-                email=a.get("email", ""),
-                address=a.get("address", ""),
-                kind=a.get("kind", "citizen"),
-            ),
-            components=_component_lines(draft),
-        )
-    except BaseException:
-        ApplicationDraft.objects.filter(pk=draft.pk, dossier__isnull=True).update(
-            submitting_at=None
-        )
-        raise
-    return _link(user, draft, dossier, attach=True)
+    _mark(user, draft, dossier)
+    _tell_submitted(dossier)
+    return dossier
 
 
 def _component_lines(draft: ApplicationDraft) -> Sequence[ComponentIn]:
@@ -466,32 +425,9 @@ def _component_lines(draft: ApplicationDraft) -> Sequence[ComponentIn]:
     ]
 
 
-def _link(user: Any, draft: ApplicationDraft, dossier: Dossier, *, attach: bool) -> Dossier:
-    """Attach the draft's files to the dossier's components and mark the draft submitted (one
-    transaction). If attaching fails, the draft is still linked (never a second dossier)."""
-    comps = {c.pk: c for c in components_of(draft)}
-    try:
-        with transaction.atomic():
-            _mark(user, draft, dossier)
-            if attach:
-                for f in draft_files(draft):
-                    document_reuse(
-                        document=f.document,
-                        dossier=dossier,
-                        component=comps.get(f.component_id),
-                        user=user,
-                    )
-            _tell_submitted(dossier)
-    except (InvalidInput, Conflict, NotFound, PermissionDenied):
-        with transaction.atomic():
-            _mark(user, draft, dossier)
-            _tell_submitted(dossier)
-    return dossier
-
-
 def _mark(user: Any, draft: ApplicationDraft, dossier: Dossier) -> None:
     ApplicationDraft.objects.filter(pk=draft.pk).update(
-        dossier=dossier, submitting_at=None, step=5, updated_at=timezone.now()
+        dossier=dossier, step=5, updated_at=timezone.now()
     )
     record(
         action="portal.draft_submitted",

@@ -32,8 +32,6 @@ class ApplicationDraft(models.Model):
     step = models.PositiveSmallIntegerField(default=1)
     # Created with the draft; a retried submit of the same draft answers the same dossier.
     idempotency_key = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    # Set while a submit is running (the claim); cleared if it fails.
-    submitting_at = models.DateTimeField(null=True, blank=True)
     dossier = models.OneToOneField(
         "dossiers.Dossier",
         null=True,

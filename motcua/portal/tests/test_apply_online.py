@@ -211,7 +211,7 @@ def test_it_names_the_missing_required_component_on_review(citizen: Client, worl
     assert r.status_code == 400 and ID_CARD in r.content.decode()
     assert not Dossier.objects.exists()
     draft.refresh_from_db()
-    assert draft.dossier is None and draft.submitting_at is None  # the claim was given back
+    assert draft.dossier is None
 
 
 def test_it_never_creates_two_dossiers_for_one_draft(citizen: Client, world: Any) -> None:
@@ -235,28 +235,29 @@ def test_it_never_creates_two_dossiers_for_one_draft(citizen: Client, world: Any
     assert citizen.get(f"/nop-ho-so/ban-nhap/{draft.pk}/buoc-3/")["Location"].endswith("/da-nop/")
 
 
-def test_it_recovers_the_dossier_of_a_crashed_submit(world: Any) -> None:
-    """A claim left by a request that created the dossier but died before linking it: after the
-    claim expires, a retry links that dossier instead of filing a second one."""
-    import datetime as dt
+def test_a_failure_while_attaching_files_leaves_no_dossier(citizen: Client, world: Any) -> None:
+    """Creating the dossier, attaching the files and closing the draft are one transaction."""
+    from motcua.documents.models import StoredDocument as Doc
 
-    from django.utils import timezone
-
-    from motcua.dossiers.services import ApplicantIn, dossier_submit_online
-
-    draft = drafts.draft_choose(
-        user=world.citizen, procedure_code=CODE, case_id=None, agency_code=world.justice.code
+    draft = start(citizen, world)
+    ids = component_ids()
+    citizen.post(
+        f"/nop-ho-so/ban-nhap/{draft.pk}/buoc-3/",
+        {
+            f"file_{ids[FORM]}": upload("a.pdf", pdf_bytes()),
+            f"file_{ids[ID_CARD]}": upload("b.png", png_bytes()),
+            "next": "1",
+        },
     )
-    claimed = timezone.now() - drafts.STALE_AFTER - dt.timedelta(seconds=1)
-    ApplicationDraft.objects.filter(pk=draft.pk).update(submitting_at=claimed)
-    orphan = dossier_submit_online(
-        actor=world.citizen,
-        procedure_code=CODE,
-        case=None,
-        applicant=ApplicantIn(name="Nguyễn Thị Ánh Tuyết", id_number="066090004321"),
-    )
-    assert drafts.draft_submit(user=world.citizen, pk=draft.pk) == orphan
-    assert Dossier.objects.count() == 1
+    # A document of the draft belongs to someone else by now: reuse refuses it.
+    Doc.objects.filter(owner_identifier__isnull=False).update(owner_identifier="001099000001")
+    from motcua.core.errors import NotFound, PermissionDenied
+
+    with pytest.raises((PermissionDenied, NotFound)):
+        drafts.draft_submit(user=world.citizen, pk=draft.pk)
+    assert not Dossier.objects.exists()
+    draft.refresh_from_db()
+    assert draft.dossier is None
 
 
 def test_it_keeps_drafts_to_resume(citizen: Client, world: Any) -> None:
