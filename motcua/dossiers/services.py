@@ -999,6 +999,16 @@ def dossier_act(*, actor: Any, code: str, action: str, params: ActionIn | None =
     return _act(actor=actor, code=code, action=action, params=params, system=False)
 
 
+def dossier_act_within(
+    *, actor: Any, code: str, action: str, params: ActionIn | None = None
+) -> Dossier:
+    """``dossier_act`` inside the caller's transaction, for a use-case that writes more in the
+    same transaction (an online supplement stores its files with the action)."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("dossier_act_within needs the caller's transaction")
+    return _act(actor=actor, code=code, action=action, params=params, system=False)
+
+
 @transaction.atomic(durable=True)
 def dossier_act_as_system(
     *, code: str, action: str, source: str, params: ActionIn | None = None

@@ -18,7 +18,7 @@ from motcua.catalog.selectors import version_agencies
 from motcua.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from motcua.documents.models import DocumentKind
 from motcua.documents.services import document_store
-from motcua.dossiers.services import ActionIn, dossier_act
+from motcua.dossiers.services import ActionIn, dossier_act_within
 from motcua.dossiers.workflow import Status
 from motcua.portal import drafts, selectors, tracking
 from motcua.portal.apply_forms import ApplicantForm, ChooseForm, SupplementForm
@@ -306,8 +306,9 @@ def supplement(request: HttpRequest, code: str) -> HttpResponse:
             general = _("Vui lòng chọn ít nhất một tệp để bổ sung.")
         else:
             try:
-                # All files or none: one refused file rolls the others back.
-                with transaction.atomic():
+                # The files and the action are one transaction: a refused file or a refused
+                # action leaves nothing behind.
+                with transaction.atomic(durable=True):
                     for n, name, f in given:
                         try:
                             document_store(
@@ -322,12 +323,12 @@ def supplement(request: HttpRequest, code: str) -> HttpResponse:
                         except InvalidInput as exc:
                             errors[n] = exc.message
                             raise
-                dossier_act(
-                    actor=request.user,
-                    code=dossier.code,
-                    action="supplement",
-                    params=ActionIn(note=form.cleaned_data["note"]),
-                )
+                    dossier_act_within(
+                        actor=request.user,
+                        code=dossier.code,
+                        action="supplement",
+                        params=ActionIn(note=form.cleaned_data["note"]),
+                    )
                 tracking.remember(request.session, dossier.code)
                 return redirect(f"/ho-so-cua-toi/{dossier.code}/")
             except (InvalidInput, Conflict, PermissionDenied, NotFound) as exc:
