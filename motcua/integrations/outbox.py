@@ -126,22 +126,10 @@ def enqueue(
     return OutboxMessage.objects.get(idempotency_key=idempotency_key)
 
 
-def enqueue_quietly(
-    *,
-    system: str,
-    kind: str,
-    payload: dict[str, Any],
-    idempotency_key: str,
-    dossier_id: int | None = None,
-) -> None:
-    """``enqueue`` for hot paths that do not need the row back (saves reading it again)."""
-    _insert(
-        system=system,
-        kind=kind,
-        payload=payload,
-        idempotency_key=idempotency_key,
-        dossier_id=dossier_id,
-    )
+def enqueue_quietly(**kwargs: Any) -> None:
+    """``enqueue`` (same keyword arguments) for hot paths that do not need the row back: it
+    saves reading the row again."""
+    _insert(**kwargs)
 
 
 def _due(now: dt.datetime) -> Q:
