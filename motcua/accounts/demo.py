@@ -69,11 +69,32 @@ DEMO_USERS: tuple[DemoUser, ...] = (
         role=Role.SPECIALIST,
     ),
     DemoUser(
+        "xaydung.ld",
+        "Đặng Quốc Việt",
+        "lãnh đạo, Sở Xây dựng",
+        agency="000.00.04.H16",
+        role=Role.LEADER,
+    ),
+    DemoUser(
         "xa.cb",
         "Võ Thị Kim Liên",
         "cán bộ một cửa, UBND phường Buôn Ma Thuột",
         agency="000.00.31.H16",
         role=Role.CLERK,
+    ),
+    DemoUser(
+        "xa.cv",
+        "Y Khu Niê",
+        "công chức tư pháp - hộ tịch, UBND phường Buôn Ma Thuột",
+        agency="000.00.31.H16",
+        role=Role.SPECIALIST,
+    ),
+    DemoUser(
+        "xa.ld",
+        "H'Hoa Byă",
+        "lãnh đạo UBND phường Buôn Ma Thuột",
+        agency="000.00.31.H16",
+        role=Role.LEADER,
     ),
     DemoUser(
         "066090004321",
