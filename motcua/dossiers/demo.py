@@ -43,27 +43,47 @@ def load(*, out: OutputWrapper) -> None:
     if Dossier.objects.exists():
         out.write("dossiers: demo dossiers already present (left alone)")
         return
-    users = {u.username: u for u in User.objects.filter(username__in=[
-        "motcua.tt", "tuphap.cv", "tuphap.ld", "xaydung.cv", "xaydung.ld", "xa.cb", "xa.cv",
-        "xa.ld", "066090004321",
-    ])}
+    users = {
+        u.username: u
+        for u in User.objects.filter(
+            username__in=[
+                "motcua.tt",
+                "tuphap.cv",
+                "tuphap.ld",
+                "xaydung.cv",
+                "xaydung.ld",
+                "xa.cb",
+                "xa.cv",
+                "xa.ld",
+                "066090004321",
+            ]
+        )
+    }
     clerk, commune_clerk = users["motcua.tt"], users["xa.cb"]
     made: list[Dossier] = []
 
     def receive(by: User, code: str, n: int, agency: str) -> Dossier:
         name, cccd, phone, address = APPLICANTS[n % len(APPLICANTS)]
         d = dossier_receive(
-            actor=by, procedure_code=code, case=None, channel="direct",
-            applicant=ApplicantIn(name=name, id_number=cccd, phone=phone, address=address,
-                                  email=f"congdan{n}@example.vn"),
-            components=_components(code), agency_code=agency,
+            actor=by,
+            procedure_code=code,
+            case=None,
+            channel="direct",
+            applicant=ApplicantIn(
+                name=name,
+                id_number=cccd,
+                phone=phone,
+                address=address,
+                email=f"congdan{n}@example.vn",
+            ),
+            components=_components(code),
+            agency_code=agency,
         )
         made.append(d)
         return d
 
     def act(user: str, d: Dossier, action: str, **params: object) -> Dossier:
-        return dossier_act(actor=users[user], code=d.code, action=action,
-                           params=ActionIn(**params))  # type: ignore[arg-type]
+        return dossier_act(actor=users[user], code=d.code, action=action, params=ActionIn(**params))  # type: ignore[arg-type]
 
     # Boundary-free: the provincial centre receives for the Department of Justice …
     for n in range(6):
@@ -71,8 +91,13 @@ def load(*, out: OutputWrapper) -> None:
         if n >= 1:
             d = act("motcua.tt", d, "forward")
         if n == 2:
-            act("tuphap.cv", d, "request_supplement", reason="Thiếu bản sao giấy tờ tùy thân",
-                components=["Bản sao căn cước công dân"])
+            act(
+                "tuphap.cv",
+                d,
+                "request_supplement",
+                reason="Thiếu bản sao giấy tờ tùy thân",
+                components=["Bản sao căn cước công dân"],
+            )
         if n in (3, 4):
             d = act("tuphap.ld", d, "settle", result="Đã cấp bản sao trích lục hộ tịch")
         if n == 4:
@@ -82,8 +107,13 @@ def load(*, out: OutputWrapper) -> None:
         d = receive(clerk, "1.013236", n, "000.00.04.H16")
         d = act("motcua.tt", d, "forward")
         if n == 7:
-            act("xaydung.cv", d, "request_payment", amount_vnd=150000,
-                reason="Nộp lệ phí cấp giấy phép xây dựng")
+            act(
+                "xaydung.cv",
+                d,
+                "request_payment",
+                amount_vnd=150000,
+                reason="Nộp lệ phí cấp giấy phép xây dựng",
+            )
     # A commune's own desk: birth registrations.
     for n in range(5):
         d = receive(commune_clerk, "1.001193", n + 3, "000.00.31.H16")
@@ -93,10 +123,16 @@ def load(*, out: OutputWrapper) -> None:
             d = act("xa.ld", d, "settle", result="Đã cấp Giấy khai sinh")
     # An online submission waiting for the desk to accept it.
     online = dossier_submit_online(
-        actor=users["066090004321"], procedure_code="2.000635", case=None,
+        actor=users["066090004321"],
+        procedure_code="2.000635",
+        case=None,
         agency_code="000.00.03.H16",
-        applicant=ApplicantIn(name="Nguyễn Văn Hùng", id_number="066090004321",
-                              phone="0905000111", email="hung@example.vn"),
+        applicant=ApplicantIn(
+            name="Nguyễn Văn Hùng",
+            id_number="066090004321",
+            phone="0905000111",
+            email="hung@example.vn",
+        ),
     )
     made.append(online)
     out.write(f"dossiers: {len(made)} demo dossiers in the queues")
