@@ -127,9 +127,13 @@ def admin_user(db: Any) -> Any:
     return UserFactory(username="admin", is_staff=True, is_superuser=True)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    """Debian's Chromium driven by Playwright's bundled driver (never a downloaded browser)."""
+    """Debian's Chromium driven by Playwright's bundled driver (never a downloaded browser).
+
+    Per module, not per session: Playwright's sync API keeps an asyncio loop running in the test
+    thread while it is open, and code under test that calls ``asyncio.run`` (pyHanko signing)
+    fails if a later, non-browser test runs in that thread first."""
     if not os.path.exists(CHROMIUM):
         pytest.fail(f"{CHROMIUM} is missing: `make test` installs Debian's chromium package")
     from playwright.sync_api import sync_playwright

@@ -1,4 +1,4 @@
-"""Abstract base models; core has no concrete tables."""
+"""Abstract base models, and the one table core owns: the rate-limit counters."""
 
 from __future__ import annotations
 
@@ -11,3 +11,15 @@ class TimeStampedModel(models.Model):
 
     class Meta:
         abstract = True
+
+
+class RateCounter(models.Model):
+    """Hits of one rate-limit key in its current window; written by ``core.ratelimit`` with a
+    single atomic upsert (shared by every process, unlike a per-process cache)."""
+
+    key = models.CharField(max_length=200, unique=True)
+    window_start = models.FloatField(help_text="Unix time the window opened")
+    hits = models.PositiveIntegerField(default=1)
+
+    def __str__(self) -> str:
+        return f"{self.key}: {self.hits}"

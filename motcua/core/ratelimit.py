@@ -1,25 +1,47 @@
-"""A small fixed-window rate limiter on the cache, for public endpoints and logins."""
+"""A fixed-window rate limiter for public endpoints and logins.
+
+Counters live in the database (``RateCounter``), so every web process shares them, and each hit
+is one atomic ``INSERT … ON CONFLICT DO UPDATE … RETURNING`` (PostgreSQL and SQLite ≥ 3.35):
+concurrent hits are never lost, unlike a cache's read-then-write increment.
+"""
 
 from __future__ import annotations
 
-from django.core.cache import cache
+import time
+
+from django.db import connection
+
+from motcua.core.models import RateCounter
+
+_TABLE = RateCounter._meta.db_table
+# Both engines evaluate the SET expressions with the row's old values.
+_UPSERT = (
+    f'INSERT INTO {_TABLE} ("key", window_start, hits) VALUES (%s, %s, 1) '  # noqa: S608
+    'ON CONFLICT ("key") DO UPDATE SET '
+    f"hits = CASE WHEN {_TABLE}.window_start > %s THEN {_TABLE}.hits + 1 ELSE 1 END, "
+    f"window_start = CASE WHEN {_TABLE}.window_start > %s THEN {_TABLE}.window_start ELSE %s END "
+    "RETURNING hits"
+)
 
 
 def hit(key: str, *, limit: int, window_seconds: int) -> bool:
     """Count one hit on ``key``; True while the caller is still within ``limit`` per window."""
-    cache_key = f"rl:{key}"
-    if cache.add(cache_key, 1, timeout=window_seconds):
-        return True
-    try:
-        count = cache.incr(cache_key)
-    except ValueError:  # expired between add and incr
-        cache.add(cache_key, 1, timeout=window_seconds)
-        return True
-    return count <= limit
+    now = time.time()
+    opened_after = now - window_seconds
+    with connection.cursor() as cursor:
+        cursor.execute(_UPSERT, [key[:200], now, opened_after, opened_after, now])
+        (hits,) = cursor.fetchone()
+    return int(hits) <= limit
 
 
 def reset(key: str) -> None:
-    cache.delete(f"rl:{key}")
+    RateCounter.objects.filter(key=key[:200]).delete()
+
+
+def forget_older_than(seconds: int) -> int:
+    """Drop counters whose window closed long ago (a periodic job of the worker)."""
+    deleted, _ = RateCounter.objects.filter(window_start__lt=time.time() - seconds).delete()
+    return deleted
 
 
 def client_ip(meta: dict[str, object]) -> str:

@@ -13,3 +13,11 @@ class IntegrationsConfig(AppConfig):
         from motcua.integrations.email.handlers import deliver as deliver_email
 
         handlers.register("email", deliver_email)
+
+        # Housekeeping: rate-limit counters whose window closed a day ago.
+        from motcua.core import ratelimit
+        from motcua.integrations.worker import register_periodic
+
+        register_periodic(
+            "core.ratelimit.cleanup", lambda: ratelimit.forget_older_than(86_400), 3_600
+        )
