@@ -7,7 +7,7 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 
 from config.api import api
-from motcua.core.views import healthz
+from motcua.core.views import healthz, language
 
 urlpatterns = [
     path("admin/", admin.site.urls),
@@ -16,6 +16,7 @@ urlpatterns = [
     # The brief promises OpenAPI at /api/docs.
     path("api/docs", RedirectView.as_view(url="/api/v1/docs", permanent=False)),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("ngon-ngu/<str:code>/", language, name="language"),
     path("accounts/", include("motcua.accounts.urls")),
     path("office/calendar/", include("motcua.workdays.urls")),
     path("office/catalog/", include("motcua.catalog.urls")),

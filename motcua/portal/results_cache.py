@@ -1,4 +1,5 @@
-"""A per-process cache of rendered search results, keyed by the catalog's version.
+"""A per-process cache of rendered search results (and, through ``page_cache``, whole anonymous
+catalog pages), keyed by the catalog's version.
 
 The catalog changes only through ``catalog_import`` (and the admin), so the results of a query
 are the same until then. Any save or delete of a procedure, a version or a field bumps
@@ -26,7 +27,7 @@ MAX_ENTRIES = 1000
 _lock = threading.Lock()
 _local_generation = 0
 _shared: tuple[float, str] = (0.0, "")
-_entries: OrderedDict[tuple[Any, ...], str] = OrderedDict()
+_entries: OrderedDict[tuple[Any, ...], Any] = OrderedDict()
 
 
 def catalog_token() -> str:
@@ -60,18 +61,32 @@ def catalog_changed(**_: Any) -> None:
 
 
 def cached_html(key: tuple[Any, ...], render: Callable[[], str]) -> str:
+    # The token read before rendering: results rendered across a catalog change are kept under
+    # the old token, which is never asked for again.
+    full = (catalog_token(), *key)
+    html = cached_get(full)
+    if html is None:
+        html = render()
+        cached_put(full, html)
+    return str(html)
+
+
+def cached_get(key: tuple[Any, ...]) -> Any:
+    """The value kept for ``key`` under the current catalog token, or None."""
     full = (catalog_token(), *key)
     with _lock:
-        html = _entries.get(full)
-        if html is not None:
+        value = _entries.get(full)
+        if value is not None:
             _entries.move_to_end(full)
-            return html
-    html = render()
+        return value
+
+
+def cached_put(key: tuple[Any, ...], value: Any) -> None:
+    full = (catalog_token(), *key)
     with _lock:
-        _entries[full] = html
+        _entries[full] = value
         while len(_entries) > MAX_ENTRIES:
             _entries.popitem(last=False)
-    return html
 
 
 def clear() -> None:

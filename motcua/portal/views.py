@@ -23,6 +23,7 @@ from motcua.core.errors import InvalidInput, NotFound
 from motcua.portal import results_cache, selectors, tracking
 from motcua.portal.forms import SearchForm, TrackForm
 from motcua.portal.life_events import LIFE_EVENTS, LifeEvent, life_event_get
+from motcua.portal.page_cache import anonymous_page
 from motcua.units.models import Agency
 
 
@@ -93,10 +94,18 @@ def _listing(
     results = mark_safe(results_cache.cached_html(key, render_results))  # noqa: S308 - our template
     if request.headers.get("HX-Request") == "true" and request.GET.get("partial") == "1":
         return HttpResponse(results)
-    context = {"title": title, "intro": intro, "form": form, "q": q, "results": results}
+    context = {
+        "title": title,
+        "intro": intro,
+        "form": form,
+        "q": q,
+        "results": results,
+        "cacheable_page": True,  # no per-visitor token in it (page_cache)
+    }
     return render(request, template, {**context, **(extra or {})})
 
 
+@anonymous_page
 def procedure_search(request: HttpRequest) -> HttpResponse:
     """``/thu-tuc/?q=``: results for a query; without one, the ways to browse."""
     q = request.GET.get("q", "").strip()
@@ -111,6 +120,7 @@ def procedure_search(request: HttpRequest) -> HttpResponse:
     )
 
 
+@anonymous_page
 def procedures_by_field(request: HttpRequest, code: str) -> HttpResponse:
     try:
         found = selectors.field_get(code=code)
@@ -136,6 +146,7 @@ def procedures_by_agency(request: HttpRequest, code: str) -> HttpResponse:
     )
 
 
+@anonymous_page
 def procedures_by_level(request: HttpRequest, level: str) -> HttpResponse:
     labels = dict(Level.choices)
     if level not in labels:
@@ -145,6 +156,7 @@ def procedures_by_level(request: HttpRequest, level: str) -> HttpResponse:
     )
 
 
+@anonymous_page
 def procedures_by_event(request: HttpRequest, slug: str) -> HttpResponse:
     event = life_event_get(slug)
     if event is None:

@@ -143,7 +143,7 @@ class VisibleText(HTMLParser):
         attributes = dict(attrs)
         if tag in ("script", "style"):
             self._hidden += 1
-        if tag == "select" and attributes.get("id") == "lang-select":
+        if tag == "ul" and attributes.get("id") == "lang-list":
             self._in_language_picker = True
         self.parts += [v for k, v in attrs if k in self.ATTRIBUTES and v]
         if tag == "input" and attributes.get("type") in ("submit", "button", "reset"):
@@ -152,7 +152,7 @@ class VisibleText(HTMLParser):
     def handle_endtag(self, tag: str) -> None:
         if tag in ("script", "style"):
             self._hidden -= 1
-        if tag == "select":
+        if tag == "ul":
             self._in_language_picker = False
 
     def handle_data(self, data: str) -> None:
