@@ -265,7 +265,8 @@ def dossier_track(*, code: str, contact: str) -> Dossier | None:
     number = _digits(contact)
     if len(number) < MIN_CONTACT_DIGITS:
         return None
-    dossier = Dossier.objects.filter(code=normalize_code(code)).first()
+    # the code is unique: [:1] without the ORDER BY that ``first()`` would add
+    dossier = next(iter(Dossier.objects.filter(code=normalize_code(code))[:1]), None)
     if dossier is None:
         return None
     if _same(_phone_key(dossier.applicant_phone), phone) or _same(
@@ -329,7 +330,7 @@ class PublicDossier:
 
 
 def _load(code: str, qs: QuerySet[Dossier]) -> Dossier:
-    dossier = (
+    found = (
         qs.select_related("procedure_version__procedure", "case", "agency", "current_agency")
         .prefetch_related(
             Prefetch(
@@ -341,8 +342,9 @@ def _load(code: str, qs: QuerySet[Dossier]) -> Dossier:
             Prefetch("pauses", queryset=ClockPause.objects.order_by("started_at", "pk")),
         )
         .filter(code=code)
-        .first()
+        .order_by()  # the code is unique: no ORDER BY to build (``first()`` would add one)
     )
+    dossier = next(iter(found[:1]), None)
     if dossier is None:
         raise NotFound(_("Không tìm thấy hồ sơ."), field="code")
     return dossier

@@ -215,3 +215,17 @@ def test_it_lists_a_citizens_own_dossiers_newest_first(
 def test_it_sends_anonymous_visitors_of_my_dossiers_to_the_login(client: Client) -> None:
     response = client.get("/ho-so-cua-toi/")
     assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+
+
+def test_a_lookup_costs_a_handful_of_queries(
+    world: Any, client: Client, django_assert_max_num_queries: Any
+) -> None:
+    """Form: none. Lookup: the rate counter, the dossier, the new session (one insert, in a
+    savepoint). Result page: the session, the dossier with its joins, its events, its pauses."""
+    dossier = receive(world)
+    with django_assert_max_num_queries(0):
+        client.get("/tra-cuu/")
+    with django_assert_max_num_queries(5):
+        assert lookup(client, dossier.code, PHONE).status_code == 302
+    with django_assert_max_num_queries(4):
+        assert client.get(f"/tra-cuu/{dossier.code}/").status_code == 200
