@@ -12,8 +12,10 @@ class PortalConfig(AppConfig):
 
         from motcua.catalog.models import Field, Procedure, ProcedureVersion
         from motcua.portal.results_cache import catalog_changed
+        from motcua.units.models import Agency
 
-        for model in (Field, Procedure, ProcedureVersion):
+        # Agency too: the browse index of /thu-tuc/ (kept whole by page_cache) lists agencies.
+        for model in (Field, Procedure, ProcedureVersion, Agency):
             post_save.connect(
                 catalog_changed, sender=model, dispatch_uid=f"portal-{model.__name__}"
             )

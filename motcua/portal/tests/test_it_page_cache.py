@@ -91,3 +91,15 @@ def test_the_language_links_refuse_an_off_site_next(client: Client, target: str)
 
 def test_an_unknown_language_is_not_found(client: Client) -> None:
     assert client.get("/ngon-ngu/xx/?next=/").status_code == 404
+
+
+def test_an_agency_change_empties_it(
+    demo_slice: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    """The browse index of /thu-tuc/ lists the agencies."""
+    agency = demo_slice["justice"]
+    assert agency.name in _get(Client(), "/thu-tuc/")[0].content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        agency.name = "Sở Tư pháp (tên mới)"
+        agency.save()
+    assert "Sở Tư pháp (tên mới)" in _get(Client(), "/thu-tuc/")[0].content.decode()
