@@ -64,12 +64,17 @@ def pytest_sessionstart(session: pytest.Session) -> None:
 @pytest.fixture(autouse=True)
 def _fresh_caches() -> Iterator[None]:
     """Rate-limit counters and the calendar cache must not leak from one test to the next."""
+    from django.conf import settings as dj_settings
     from django.core.cache import cache
+    from django.utils import translation
 
     from motcua.workdays.selectors import reset_calendar_cache
 
     cache.clear()
     reset_calendar_cache()
+    # A request in another language leaves that language active in the thread (LocaleMiddleware
+    # activates it and nothing deactivates it): start every test in the default language.
+    translation.activate(dj_settings.LANGUAGE_CODE)
     yield
 
 
