@@ -15,6 +15,7 @@ from typing import Any
 from django.core.files.base import ContentFile, File
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from motcua.audit.services import record
 from motcua.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
@@ -113,6 +114,28 @@ def _save_with_file(doc: StoredDocument, f: File[Any], extension: str) -> None:
 
 
 @transaction.atomic
+def require_valid(document: StoredDocument) -> None:
+    """Refuse a data-store document whose validity has ended (it cannot be reused)."""
+    if document.valid_until is not None and document.valid_until < timezone.localdate():
+        raise InvalidInput(
+            _("“%(title)s” hết hiệu lực từ %(date)s.")
+            % {
+                "title": document.title or document.original_name,
+                "date": f"{document.valid_until:%d/%m/%Y}",
+            },
+            code="document_expired",
+            field="document",
+        )
+
+
+def require_room(*, name: str, existing_count: int) -> None:
+    """Refuse one more file when a dossier (or draft) already has the most it may hold."""
+    try:
+        check_count(name=name, existing_count=existing_count, max_files=conf.upload_max_files())
+    except UploadRefused as refused:
+        raise InvalidInput(refused.message, code=refused.code, field="file") from refused
+
+
 def document_store(
     *,
     uploaded_file: File[Any],
@@ -207,26 +230,12 @@ def document_reuse(
         raise NotFound("Document not found")
     if original.reused_from is not None:
         original = original.reused_from
-    today = timezone.localdate()
-    if original.valid_until is not None and original.valid_until < today:
-        raise InvalidInput(
-            f"“{original.title or original.original_name}” hết hiệu lực từ "
-            f"{original.valid_until:%d/%m/%Y}",
-            code="document_expired",
-            field="document",
-        )
+    require_valid(original)
     dossier = _locked_dossier(user, dossier)
     if dossier.status not in _OPEN_CODES:
         raise Conflict("Documents can be added only to an open dossier")
     _check_component(dossier, component)
-    try:
-        check_count(
-            name=original.original_name,
-            existing_count=_attached_count(dossier),
-            max_files=conf.upload_max_files(),
-        )
-    except UploadRefused as refused:
-        raise InvalidInput(refused.message, code=refused.code, field="file") from refused
+    require_room(name=original.original_name, existing_count=_attached_count(dossier))
     if StoredDocument.objects.filter(
         dossier=dossier, reused_from=original, component=component
     ).exists():

@@ -30,11 +30,14 @@ from motcua.audit.services import record
 from motcua.catalog.models import Component, OnlineLevel, Procedure, ProcedureCase
 from motcua.catalog.selectors import version_agencies
 from motcua.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
-from motcua.documents import conf as documents_conf
 from motcua.documents.models import DocumentKind, StoredDocument
 from motcua.documents.selectors import documents_of
-from motcua.documents.services import document_reuse, document_store
-from motcua.documents.validation import UploadRefused, check_count
+from motcua.documents.services import (
+    document_reuse,
+    document_store,
+    require_room,
+    require_valid,
+)
 from motcua.dossiers.models import Dossier
 from motcua.dossiers.services import ApplicantIn, ComponentIn, dossier_submit_online_within
 from motcua.integrations import outbox
@@ -259,14 +262,7 @@ def draft_add_upload(
     draft = _open_draft_locked(user, pk)
     comp = _component_of(draft, component_id)
     name = (getattr(uploaded_file, "name", "") or "tep").rsplit("/", 1)[-1][:255]
-    try:
-        check_count(
-            name=name,
-            existing_count=_file_count(draft),
-            max_files=documents_conf.upload_max_files(),
-        )
-    except UploadRefused as refused:
-        raise InvalidInput(refused.message, code=refused.code, field="file") from refused
+    require_room(name=name, existing_count=_file_count(draft))
     doc = document_store(
         uploaded_file=uploaded_file,
         owner=user,
@@ -296,23 +292,10 @@ def draft_reuse(*, user: Any, pk: int, component_id: int, document_id: int) -> S
     doc = documents_of(user=user).filter(pk=document_id).first()
     if doc is None:
         raise NotFound(_("Không tìm thấy tài liệu trong kho dữ liệu của bạn."), field="document")
-    if doc.valid_until is not None and doc.valid_until < timezone.localdate():
-        raise InvalidInput(
-            _("“%(title)s” hết hiệu lực từ %(date)s.")
-            % {"title": doc.title or doc.original_name, "date": f"{doc.valid_until:%d/%m/%Y}"},
-            code="document_expired",
-            field="document",
-        )
+    require_valid(doc)
     key = str(comp.pk)
     if doc.pk not in draft.documents.get(key, []):
-        try:
-            check_count(
-                name=doc.original_name,
-                existing_count=_file_count(draft),
-                max_files=documents_conf.upload_max_files(),
-            )
-        except UploadRefused as refused:
-            raise InvalidInput(refused.message, code=refused.code, field="file") from refused
+        require_room(name=doc.original_name, existing_count=_file_count(draft))
         draft.documents = {**draft.documents, key: [*draft.documents.get(key, []), doc.pk]}
         _save(draft, ["documents"], action="reuse", user=user)
     return doc
