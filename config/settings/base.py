@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "motcua.integrations",
     "motcua.documents",
     "motcua.payments",
+    "motcua.stats",
 ]
 
 MIDDLEWARE = [

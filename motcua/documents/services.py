@@ -26,6 +26,7 @@ from motcua.documents.signing import sign_pdf
 from motcua.documents.validation import HEAD_BYTES, UploadRefused, check_count, check_upload
 from motcua.dossiers.models import Dossier
 from motcua.dossiers.workflow import OPEN, Status
+from motcua.stats.services import dossier_changed
 
 #: Statuses whose dossiers carry a result that can be issued electronically.
 RESULT_STATUSES = frozenset({Status.SETTLED.value, Status.RETURNED.value})
@@ -324,5 +325,6 @@ def eresult_issue(*, dossier: Dossier, actor: Any) -> StoredDocument:
             verify_token=token,
         )
         _save_with_file(doc, upload, "pdf")
+        dossier_changed(d)
         record(action="document.eresult_issued", actor=actor, subject=doc, after=_snapshot(doc))
     return doc

@@ -48,6 +48,7 @@ from motcua.dossiers.workflow import (
     check_transition,
 )
 from motcua.integrations import outbox
+from motcua.stats.services import dossier_changed
 from motcua.units.models import Agency
 from motcua.workdays.rules import ClockError, Pause, WorkingCalendar, as_local
 from motcua.workdays.selectors import (
@@ -581,6 +582,7 @@ def dossier_receive(
     dossier.save()
     _add_components(dossier, version, components)
     _insert_steps(dossier, steps)
+    dossier_changed(dossier)
     event = _event(
         dossier,
         action="receive",
@@ -1061,6 +1063,7 @@ def _act(*, actor: Any, code: str, action: str, params: ActionIn | None, system:
         # (in its canonical form: 17:00 rather than the next morning's 07:00).
         _replan(dossier, calendar)
     dossier.save(update_fields=_ACTION_FIELDS)
+    dossier_changed(dossier)  # the statistics move in the same transaction
     # ``reason``/``result`` are what the applicant is told (Forms 02–04, the result); ``note`` is
     # internal and never leaves the back office.
     public_note = (p.reason or p.result) if act in _PUBLIC_NOTE else ""
@@ -1132,6 +1135,7 @@ def dossiers_replan_stale(*, batch: int = 500) -> int:
                     ]
                 )
                 if moved:
+                    dossier_changed(dossier)
                     _event(
                         dossier,
                         action="replan",

@@ -14,6 +14,7 @@ from motcua.core.errors import Conflict, InvalidInput, NotFound, PermissionDenie
 from motcua.dossiers.models import Dossier
 from motcua.dossiers.workflow import Status
 from motcua.feedback.models import FollowUp, Rating, Satisfaction
+from motcua.stats.services import dossier_changed
 from motcua.workdays.selectors import working_calendar
 
 CRITERIA = ("overall", "convenience", "staff", "timeliness")
@@ -54,6 +55,7 @@ def rating_submit(*, user: Any, code: str, answers: dict[str, str], comment: str
             )
     except IntegrityError as exc:
         raise Conflict("This dossier has already been rated", code="already_rated") from exc
+    dossier_changed(dossier)
     record(
         action="rating.submitted",
         actor=user,

@@ -1,0 +1,109 @@
+"""Statistics storage: one fact per dossier and the daily rollups summed from the facts.
+
+``DossierFact`` holds native dossiers (kept in step by the dossier services, in the same
+transaction as each action) and dossiers imported from another system in the national sync
+format (``import_dossiers``), which exist only here: their history cannot replay through the
+workflow, but the reports need them (ADR 0014).
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from motcua.stats.facts import COUNTERS
+
+
+class Source(models.TextChoices):
+    NATIVE = "native", _("Hồ sơ trên hệ thống")
+    IMPORTED = "imported", _("Hồ sơ nhập từ hệ thống cũ")
+
+
+class DossierFact(models.Model):
+    """One dossier reduced to what the reports read (``stats.facts.Fact`` plus its dimensions)."""
+
+    code = models.CharField(_("mã hồ sơ"), max_length=60, unique=True)
+    dossier = models.OneToOneField(
+        "dossiers.Dossier", null=True, blank=True, on_delete=models.CASCADE, related_name="fact"
+    )
+    source = models.CharField(max_length=10, choices=Source.choices, default=Source.NATIVE)
+    agency = models.ForeignKey("units.Agency", on_delete=models.PROTECT, related_name="+")
+    receiving_agency = models.ForeignKey("units.Agency", on_delete=models.PROTECT, related_name="+")
+    procedure = models.ForeignKey("catalog.Procedure", on_delete=models.PROTECT, related_name="+")
+    channel = models.CharField(max_length=10)
+    status = models.PositiveSmallIntegerField()
+    applicant_name = models.CharField(max_length=200, blank=True)
+    received_at = models.DateTimeField(null=True, blank=True)
+    due_at = models.DateTimeField(null=True, blank=True)
+    ended_at = models.DateTimeField(null=True, blank=True)
+    end_kind = models.CharField(max_length=10, blank=True)
+    outcome = models.CharField(max_length=10, blank=True)
+    paused_at = models.DateTimeField(null=True, blank=True)
+    due_before_pause = models.DateTimeField(null=True, blank=True)
+    supplement_count = models.PositiveSmallIntegerField(default=0)
+    has_fee = models.BooleanField(default=False)
+    paid_online = models.BooleanField(default=False)
+    digitized = models.BooleanField(default=False)
+    reused = models.BooleanField(default=False)
+    from_store = models.BooleanField(default=False)
+    citizen_data = models.BooleanField(default=False)
+    written_result_required = models.BooleanField(default=False)
+    eresult = models.BooleanField(default=False)
+    rating = models.CharField(max_length=15, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["agency", "received_at"], name="fact_agency_received_idx"),
+            models.Index(fields=["agency", "ended_at"], name="fact_agency_ended_idx"),
+            models.Index(fields=["agency", "due_at"], name="fact_agency_due_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.code
+
+
+class _Counters(models.Model):
+    class Meta:
+        abstract = True
+
+
+for _name in COUNTERS:
+    _Counters.add_to_class(_name, models.IntegerField(default=0))
+
+
+class DailyCount(_Counters):
+    """Counters per day × competent agency × receiving agency × procedure × channel."""
+
+    day = models.DateField()
+    agency = models.ForeignKey("units.Agency", on_delete=models.PROTECT, related_name="+")
+    receiving_agency = models.ForeignKey("units.Agency", on_delete=models.PROTECT, related_name="+")
+    procedure = models.ForeignKey("catalog.Procedure", on_delete=models.PROTECT, related_name="+")
+    channel = models.CharField(max_length=10)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["day", "agency", "receiving_agency", "procedure", "channel"],
+                name="daily_count_key",
+            )
+        ]
+        indexes = [models.Index(fields=["agency", "day"], name="daily_count_agency_day_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.agency_id} {self.procedure_id} {self.channel}"
+
+
+class AgencyDayCount(_Counters):
+    """The same counters per day × competent agency: what report II.06a and the index sum."""
+
+    day = models.DateField()
+    agency = models.ForeignKey("units.Agency", on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["agency", "day"], name="agency_day_count_key")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.agency_id}"
