@@ -9,6 +9,7 @@ from motcua.accounts.api import router as accounts_router
 from motcua.catalog.api import router as catalog_router
 from motcua.core.errors import DomainError
 from motcua.dossiers.api import router as dossiers_router
+from motcua.stats.api import router as stats_router
 from motcua.units.api import router as units_router
 from motcua.workdays.api import router as workdays_router
 
@@ -35,5 +36,6 @@ def domain_error_handler(request: HttpRequest, exc: DomainError) -> HttpResponse
 api.add_router("/auth", accounts_router)
 api.add_router("/calendar", workdays_router)
 api.add_router("/dossiers", dossiers_router)
+api.add_router("/stats", stats_router)
 api.add_router("/", catalog_router)
 api.add_router("/", units_router)

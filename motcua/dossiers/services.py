@@ -1063,7 +1063,6 @@ def _act(*, actor: Any, code: str, action: str, params: ActionIn | None, system:
         # (in its canonical form: 17:00 rather than the next morning's 07:00).
         _replan(dossier, calendar)
     dossier.save(update_fields=_ACTION_FIELDS)
-    dossier_changed(dossier)  # the statistics move in the same transaction
     # ``reason``/``result`` are what the applicant is told (Forms 02–04, the result); ``note`` is
     # internal and never leaves the back office.
     public_note = (p.reason or p.result) if act in _PUBLIC_NOTE else ""
@@ -1080,6 +1079,7 @@ def _act(*, actor: Any, code: str, action: str, params: ActionIn | None, system:
         to_agency=dossier.current_agency if act == Action.FORWARD else None,
         data=data,
     )
+    dossier_changed(dossier)  # the statistics move in the same transaction (after the event)
     record(
         action=f"dossier.{act.value}",
         actor=actor,

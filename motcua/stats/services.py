@@ -258,14 +258,16 @@ def rebuild_native_facts() -> int:
     return n
 
 
-def rollup_snapshot(model: type[DailyCount] | type[AgencyDayCount]) -> dict[tuple[Any, ...], dict]:
+def rollup_snapshot(
+    model: type[DailyCount] | type[AgencyDayCount],
+) -> dict[tuple[Any, ...], dict[str, int]]:
     """Non-zero rollup rows as comparable data (tests: rebuild == incremental)."""
     keys = (
         ["day", "agency_id", "receiving_agency_id", "procedure_id", "channel"]
         if model is DailyCount
         else ["day", "agency_id"]
     )
-    out: dict[tuple[Any, ...], dict] = {}
+    out: dict[tuple[Any, ...], dict[str, int]] = {}
     for row in model.objects.values(*keys, *COUNTERS):
         counts = {c: row[c] for c in COUNTERS if row[c]}
         if counts:
