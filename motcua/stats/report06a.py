@@ -283,5 +283,8 @@ def report_06a_scan(period: Period, node: Agency | None = None) -> Report:
         .values("agency_id")
         .annotate(**{c: Count("pk", filter=cell_filter(c, period)) for c in CELLS})
     )
-    per_agency = {c["agency_id"]: Row(code="", name="", **{k: c[k] for k in CELLS}) for c in counts}
+    per_agency: dict[int, Row] = {}
+    for c in counts:
+        values: dict[str, Any] = dict(c)
+        per_agency[values["agency_id"]] = Row(code="", name="", **{k: values[k] for k in CELLS})
     return _fold(nodes, per_agency, period, node)
