@@ -62,6 +62,7 @@ COUNTERS: tuple[str, ...] = (
     "reused",  # a component reused from digitized data
     "from_store",  # a component taken from the citizen's data store (or an e-result synced)
     "citizen_data",  # VNeID-verified account or data-store component
+    "synced",  # synchronised to the National Public Service Portal (DVCQG)
     # Decision 766, counted by end day (settled/returned dossiers)
     "written_result_settled",  # settled dossiers of procedures requiring a written result
     "eresult",  # ... of which an e-result was issued
@@ -93,6 +94,9 @@ class Fact:
     written_result_required: bool = False
     eresult: bool = False
     rating: str = ""  # very_satisfied / satisfied / not_satisfied / ""
+    # Imported records came from a national sync export; native dossiers once the DVCQG sync
+    # delivers them (not built yet: 0 until then — the index then says so).
+    synced: bool = False
 
 
 def local_day(t: dt.datetime) -> dt.date:
@@ -144,7 +148,7 @@ def contributions(fact: Fact) -> Counter[tuple[dt.date, str]]:
     out[(received, f"received_{fact.channel}")] += 1
     if fact.channel == "online" and (fact.eresult or not fact.written_result_required):
         out[(received, "online_counted")] += 1
-    for flag in ("paid_online", "digitized", "reused", "from_store", "citizen_data"):
+    for flag in ("paid_online", "digitized", "reused", "from_store", "citizen_data", "synced"):
         if getattr(fact, flag):
             out[(received, flag)] += 1
     if fact.has_fee:

@@ -50,6 +50,7 @@ class DossierFact(models.Model):
     written_result_required = models.BooleanField(default=False)
     eresult = models.BooleanField(default=False)
     rating = models.CharField(max_length=15, blank=True)
+    synced = models.BooleanField(default=False)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
