@@ -23,6 +23,7 @@ urlpatterns = [
     path("office/agencies/", include("motcua.units.urls")),
     path("office/dossiers/", include("motcua.dossiers.urls")),
     path("office/danh-gia/", include("motcua.feedback.office_urls")),
+    path("office/thong-ke/", include("motcua.stats.urls")),
     path("danh-gia/", include("motcua.feedback.urls")),
     path("office/", include("motcua.office.urls")),
     path("thanh-toan/", include("motcua.payments.urls")),

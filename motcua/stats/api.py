@@ -11,8 +11,15 @@ from ninja import Query, Router
 
 from motcua.accounts.api_auth import token_auth
 from motcua.core.errors import InvalidInput, NotFound, PermissionDenied
+from motcua.stats.index766 import (
+    ERESULT_METHODS,
+    IndexPeriod,
+    IndexResult,
+    UnknownUnit,
+    compute_index,
+)
 from motcua.stats.report06a import Period, report_06a
-from motcua.stats.schemas import Report06aOut, StatsErrorOut
+from motcua.stats.schemas import IndexOut, Report06aOut, StatsErrorOut
 from motcua.units.models import Agency
 
 router = Router(tags=["statistics"], auth=token_auth)
@@ -85,3 +92,73 @@ def report_06a_api(
         "rows": [r.as_dict() for r in report.rows],
         "total": {**report.total.as_dict(), "code": "", "name": "Tổng cộng"},
     }
+
+
+def index_as_dict(result: IndexResult) -> dict[str, Any]:
+    return {
+        "period": str(result.period),
+        "unit": result.unit_code,
+        "unit_name": result.unit_name,
+        "level": result.level,
+        "eresult_method": result.eresult_method,
+        "total": result.total,
+        "rank": result.rank,
+        "groups": [
+            {
+                "code": g.code,
+                "name": g.name,
+                "max_points": g.max_points,
+                "score": g.score,
+                "indicators": [
+                    {
+                        "code": i.code,
+                        "key": i.key,
+                        "name": i.name,
+                        "max_points": i.max_points,
+                        "score": round(i.score, 4),
+                        "numerator": i.numerator,
+                        "denominator": i.denominator,
+                        "ratio": i.ratio,
+                        "rule": i.rule,
+                        "drill": i.drill,
+                    }
+                    for i in g.indicators
+                ],
+            }
+            for g in result.groups
+        ],
+    }
+
+
+@router.get(
+    "/index-766",
+    response={200: IndexOut, **ERRORS},
+    summary="The Decision 766 service-quality index",
+)
+def index_766_api(
+    request: HttpRequest,
+    period: Annotated[str | None, Query(description="YYYY-MM, YYYY-Qn or YYYY")] = None,
+    unit: Annotated[
+        str | None,
+        Query(description="Agency code or administrative-unit code (none: the province)"),
+    ] = None,
+    eresult_method: Annotated[
+        str | None, Query(description="national (default) or all_settled")
+    ] = None,
+) -> Any:
+    """Six groups (100 points), each indicator with its numerator, denominator and rule."""
+    require_official(request)
+    try:
+        parsed = IndexPeriod.parse(period or "")
+    except ValueError as exc:
+        raise InvalidInput(str(exc), field="period") from exc
+    method = eresult_method or "national"
+    if method not in ERESULT_METHODS:
+        raise InvalidInput(
+            f"`eresult_method` must be one of {', '.join(ERESULT_METHODS)}", field="eresult_method"
+        )
+    try:
+        result = compute_index(parsed, unit or "", eresult_method=method)
+    except UnknownUnit as exc:
+        raise NotFound(str(exc)) from exc
+    return index_as_dict(result)

@@ -38,3 +38,35 @@ class StatsErrorOut(Schema):
     detail: str
     code: str
     field: str | None = None
+
+
+class IndicatorOut(Schema):
+    code: str
+    key: str
+    name: str
+    max_points: float
+    score: float
+    numerator: int | None
+    denominator: int | None
+    ratio: float | None
+    rule: str
+    drill: str
+
+
+class GroupOut(Schema):
+    code: str
+    name: str
+    max_points: float
+    score: float
+    indicators: list[IndicatorOut]
+
+
+class IndexOut(Schema):
+    period: str
+    unit: str
+    unit_name: str
+    level: str
+    eresult_method: str
+    total: float
+    rank: int | None = None
+    groups: list[GroupOut]

@@ -27,6 +27,7 @@ from motcua.dossiers.services import (
 from motcua.dossiers.tests.conftest import at
 from motcua.dossiers.workflow import Action
 from motcua.stats import services
+from motcua.stats.index766 import IndexPeriod, compute_index, drill_facts
 from motcua.stats.models import AgencyDayCount, DailyCount, DossierFact
 from motcua.stats.report06a import CELLS, Period, report_06a, report_06a_scan
 from motcua.workdays.selectors import working_calendar
@@ -126,6 +127,19 @@ def assert_reports_agree() -> None:
         assert fast.total.numbers() == scan.total.numbers(), period
         assert [r.numbers() for r in fast.rows] == [r.numbers() for r in scan.rows], period
         assert fast.total.identity_holds, fast.total
+    # The 766 numbers read from the rollups equal the drill-down's counts over the facts.
+    for text in ("2026-03", "2026-04", "2026-Q2"):
+        month = IndexPeriod.parse(text)
+        for group in compute_index(month).groups:
+            for ind in group.indicators:
+                if ind.drill:
+                    counted = drill_facts(ind.drill, month).count()
+                    if ind.code == "1.4" and not counted:
+                        continue  # no dossier: the denominator falls back to last year's
+                    assert counted == ind.denominator, (text, ind.code)
+                    if ind.code != "3.3":  # × the sync ratio
+                        lost = drill_facts(ind.drill, month, against=True).count()
+                        assert counted - lost == ind.numerator, (text, ind.code)
 
 
 @settings(
