@@ -25,7 +25,7 @@ from motcua.stats import facts
 from motcua.stats.facts import Fact
 from motcua.stats.models import DossierFact, Source
 from motcua.stats.national import BadRecord, NationalRecord, parse_record
-from motcua.stats.services import FACT_FIELDS, Dims, Key, apply_delta, dims_of, fact_of
+from motcua.stats.services import FACT_FIELDS, Dims, Key, apply_delta
 
 try:  # orjson parses several times faster when it is installed; json otherwise
     import orjson
@@ -148,14 +148,13 @@ def _import_batch(items: list[tuple[int, Any]], catalog: _Catalog, result: Impor
         existing = _existing(list(batch))
         delta: Counter[Key] = Counter()
         replaced: list[int] = []
-        for code, row in existing.items():
-            if row.source != Source.IMPORTED:
+        for code, (source, pk, dims, old) in existing.items():
+            if source != Source.IMPORTED:
                 line = batch.pop(code).line
                 _bad(result, line, f"MaHoSo {code} belongs to a dossier of this system")
                 continue
-            replaced.append(row.pk)
-            dims = dims_of(row)
-            for (day, name), n in facts.contributions(fact_of(row)).items():
+            replaced.append(pk)
+            for (day, name), n in facts.contributions(old).items():
                 delta[(dims, day, name)] -= n
         for parsed in batch.values():
             for (day, name), n in facts.contributions(parsed.fact).items():
@@ -168,12 +167,15 @@ def _import_batch(items: list[tuple[int, Any]], catalog: _Catalog, result: Impor
     result.imported += len(batch) - len(replaced)
 
 
-def _existing(codes: list[str]) -> dict[str, DossierFact]:
-    fields = ["code", "source", "agency_id", "receiving_agency_id", "procedure_id", *FACT_FIELDS]
-    out: dict[str, DossierFact] = {}
+def _existing(codes: list[str]) -> dict[str, tuple[str, int, Dims, Fact]]:
+    """The stored facts of these codes: code → (source, pk, dims, fact)."""
+    fields = ["code", "source", "pk", "agency_id", "receiving_agency_id", "procedure_id"]
+    out: dict[str, tuple[str, int, Dims, Fact]] = {}
     for i in range(0, len(codes), _LOOKUP_CHUNK):
-        for row in DossierFact.objects.filter(code__in=codes[i : i + _LOOKUP_CHUNK]).only(*fields):
-            out[row.code] = row
+        chunk = codes[i : i + _LOOKUP_CHUNK]
+        for row in DossierFact.objects.filter(code__in=chunk).values_list(*fields, *FACT_FIELDS):
+            fact = Fact(*row[len(fields) :])
+            out[row[0]] = (row[1], row[2], (row[3], row[4], row[5], fact.channel), fact)
     return out
 
 

@@ -31,7 +31,6 @@ Mapping (ADR 0015):
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -63,9 +62,25 @@ class NationalRecord:
 
     def fact(self, *, written_result_required: bool) -> Fact:
         """The fact, once the procedure's ``written_result_required`` is known."""
-        digitized = self.has_files and (self.base.eresult or not written_result_required)
-        return dataclasses.replace(
-            self.base, written_result_required=written_result_required, digitized=digitized
+        b = self.base
+        return Fact(  # not dataclasses.replace: several times faster, and this runs per record
+            channel=b.channel,
+            received_at=b.received_at,
+            due_at=b.due_at,
+            ended_at=b.ended_at,
+            end_kind=b.end_kind,
+            paused_at=b.paused_at,
+            due_before_pause=b.due_before_pause,
+            supplement_count=b.supplement_count,
+            has_fee=b.has_fee,
+            paid_online=b.paid_online,
+            digitized=self.has_files and (b.eresult or not written_result_required),
+            reused=b.reused,
+            from_store=b.from_store,
+            citizen_data=b.citizen_data,
+            written_result_required=written_result_required,
+            eresult=b.eresult,
+            rating=b.rating,
         )
 
 
