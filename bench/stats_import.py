@@ -137,7 +137,8 @@ def main(argv: list[str] | None = None) -> int:
         )
         r = import_bench(scale=args.scale, seed=args.seed, batch=args.batch, check=args.check)
         print(
-            f"  generated {r['records']:,} records ({r['file_mb']:.0f} MB) in {r['generate_s']:.1f} s"
+            f"  generated {r['records']:,} records ({r['file_mb']:.0f} MB) "
+            f"in {r['generate_s']:.1f} s"
         )
         print(f"  first import: {r['first_s']:.1f} s, {r['first_rate']:,.0f} records/s")
         print(f"  re-import:    {r['again_s']:.1f} s, {r['again_rate']:,.0f} records/s")
