@@ -8,6 +8,9 @@ workflow, but the reports need them (ADR 0014).
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -108,3 +111,59 @@ class AgencyDayCount(_Counters):
 
     def __str__(self) -> str:
         return f"{self.day} {self.agency_id}"
+
+
+class FrozenQuerySet(models.QuerySet["PublishedIndex"]):
+    """A published month is never changed or removed, not even in bulk."""
+
+    def update(self, **kwargs: object) -> int:
+        raise PublicationImmutable("A published index cannot be changed")
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise PublicationImmutable("A published index cannot be deleted")
+
+    def bulk_update(self, *args: object, **kwargs: object) -> int:
+        raise PublicationImmutable("A published index cannot be changed")
+
+
+class PublicationImmutable(RuntimeError):
+    pass
+
+
+class PublishedIndex(models.Model):
+    """The Decision 766 index of one month as published: a frozen JSON payload (the province,
+    both rankings with every unit's full index, report II.06a), its SHA-256 and an HMAC sign-off
+    with the server's key (``stats.publication``, ADR 0016). Written once, never changed."""
+
+    month = models.CharField(_("tháng"), max_length=7, unique=True)  # YYYY-MM
+    published_at = models.DateTimeField(_("thời điểm công bố"))
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("người công bố"),
+    )
+    eresult_method = models.CharField(_("phương pháp tính kết quả điện tử"), max_length=20)
+    payload = models.JSONField(_("số liệu công bố"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    signature = models.CharField(_("chữ ký HMAC"), max_length=64)
+
+    objects = FrozenQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("chỉ số 766 đã công bố")
+        verbose_name_plural = _("chỉ số 766 đã công bố")
+        ordering = ["-month"]
+
+    def __str__(self) -> str:
+        return self.month
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise PublicationImmutable("A published index cannot be changed")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> Any:
+        raise PublicationImmutable("A published index cannot be deleted")
