@@ -470,3 +470,14 @@ def test_a_row_whose_identity_fails_is_flagged(world: Any, province: dict[str, A
     html = login(world.justice_clerk).get(REPORT, MARCH).content.decode()
     assert 'role="alert"' in html and "Số liệu không cân đối" in html
     assert "Không khớp" in html
+
+
+def test_the_dashboard_shows_the_real_index(world: Any, province: dict[str, Any]) -> None:
+    pytest.importorskip("motcua.stats.index766").compute_index  # noqa: B018
+    response = login(province["office"]).get(DASHBOARD)
+    index = response.context["index"]
+    assert index.available is True and index.period == "2026-03"
+    assert index.losses == tuple(sorted(index.losses, key=lambda loss: (-loss.lost, loss.code)))
+    for loss in index.losses:
+        assert loss.lost > 0 and loss.rule
+        assert loss.name in unescape(response.content.decode())
