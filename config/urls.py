@@ -25,6 +25,7 @@ urlpatterns = [
     path("office/danh-gia/", include("motcua.feedback.office_urls")),
     path("office/thong-ke/", include("motcua.stats.urls")),
     path("danh-gia/", include("motcua.feedback.urls")),
+    path("chi-so-766/", include("motcua.stats.public_urls")),
     path("office/", include("motcua.office.urls")),
     path("thanh-toan/", include("motcua.payments.urls")),
     path("", include("motcua.documents.urls")),

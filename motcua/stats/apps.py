@@ -6,3 +6,8 @@ from django.apps import AppConfig
 class StatsConfig(AppConfig):
     name = "motcua.stats"
     label = "stats"
+
+    def ready(self) -> None:
+        from motcua.stats.publication import register_jobs
+
+        register_jobs()
