@@ -130,7 +130,7 @@ def main(argv: list[str] | None = None) -> int:
             catalog_demo.load(out=quiet)
         with connection.cursor() as cur:
             cur.execute("SHOW server_version")
-            version = cur.fetchone()[0]  # type: ignore[index]
+            version = cur.fetchone()[0]
         print(
             f"History import benchmark — PostgreSQL {version}, Python {platform.python_version()}"
             f" on {platform.machine()}, {os.cpu_count()} CPU(s), batch {args.batch:,}"
