@@ -179,3 +179,8 @@ def test_it_translates_the_pages(published: Any, lang: str) -> None:
     html = client.get("/chi-so-766/2026-03/tinh/").content.decode()
     assert "Giải quyết hồ sơ đúng hạn" not in html  # the indicator's name is translated
     assert "Tử số" not in html
+
+
+def test_it_is_linked_from_the_portal_footer(world: Any) -> None:
+    html = Client().get("/").content.decode()
+    assert 'href="/chi-so-766/"' in html
