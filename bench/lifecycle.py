@@ -241,7 +241,7 @@ def spread_identities() -> None:
                JOIN pg_attribute a ON a.attrelid = c.oid AND a.attname = 'id'
                WHERE c.relkind = 'r' AND c.relnamespace = 'public'::regnamespace
                  AND (c.relname LIKE 'dossiers\\_%%' OR c.relname LIKE 'audit\\_%%'
-                      OR c.relname LIKE 'integrations\\_%%')
+                      OR c.relname LIKE 'integrations\\_%%' OR c.relname LIKE 'stats\\_%%')
                ORDER BY c.relname"""
         )
         tables = [row[0] for row in cur.fetchall()]

@@ -210,6 +210,8 @@ def document_store(
         component=component,
     )
     _save_with_file(doc, uploaded_file, detected.extension)
+    if dossier is not None:
+        dossier_changed(dossier)  # a scanned component counts as digitized
     record(action="document.stored", actor=uploaded_by, subject=doc, after=_snapshot(doc))
     return doc
 
@@ -258,6 +260,7 @@ def document_reuse(
         component=component,
         reused_from=original,
     )
+    dossier_changed(dossier)  # reuse from the data store counts for the index
     record(action="document.reused", actor=user, subject=doc, after=_snapshot(doc))
     return doc
 

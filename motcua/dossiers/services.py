@@ -1023,6 +1023,9 @@ def dossier_act_as_system(
     return _act(actor=None, code=code, action=action, params=p, system=True)
 
 
+_FLAG_ACTIONS = frozenset({Action.ACCEPT, Action.SUPPLEMENT, Action.CONFIRM_PAYMENT})
+
+
 def _act(*, actor: Any, code: str, action: str, params: ActionIn | None, system: bool) -> Dossier:
     try:
         act = Action(action)
@@ -1079,7 +1082,9 @@ def _act(*, actor: Any, code: str, action: str, params: ActionIn | None, system:
         to_agency=dossier.current_agency if act == Action.FORWARD else None,
         data=data,
     )
-    dossier_changed(dossier)  # the statistics move in the same transaction (after the event)
+    # The statistics move in the same transaction (after the event); only these actions can
+    # follow new documents or a payment, the others keep the fact's flags.
+    dossier_changed(dossier, flags_may_change=act in _FLAG_ACTIONS)
     record(
         action=f"dossier.{act.value}",
         actor=actor,
@@ -1135,7 +1140,7 @@ def dossiers_replan_stale(*, batch: int = 500) -> int:
                     ]
                 )
                 if moved:
-                    dossier_changed(dossier)
+                    dossier_changed(dossier, flags_may_change=False)
                     _event(
                         dossier,
                         action="replan",

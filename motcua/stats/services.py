@@ -14,7 +14,6 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import Exists, OuterRef, Subquery
 
 from motcua.stats import facts
 from motcua.stats.facts import COUNTERS, EndKind, Fact
@@ -57,34 +56,80 @@ def _version_has_fee(version_id: int) -> bool:
     return _fee_by_version[version_id]
 
 
-def _native_fact(dossier: Any) -> tuple[Dims, Fact, dict[str, Any]]:
-    from motcua.documents.models import StoredDocument
-    from motcua.dossiers.models import Dossier, DossierEvent
-    from motcua.feedback.models import Rating
-    from motcua.payments.models import PaymentRequest
+_FLAGS_SQL = ""
 
-    docs = StoredDocument.objects.filter(dossier=OuterRef("pk"))
-    flags = (
-        Dossier.objects.filter(pk=dossier.pk)
-        .annotate(
-            f_paid=Exists(PaymentRequest.objects.filter(dossier=OuterRef("pk"), status="paid")),
-            f_files=Exists(docs.filter(component__isnull=False)),
-            f_reused=Exists(docs.filter(reused_from__isnull=False)),
-            f_eresult=Exists(docs.filter(kind="eresult")),
-            f_rating=Subquery(Rating.objects.filter(dossier=OuterRef("pk")).values("overall")[:1]),
+
+def _flags_sql() -> str:
+    """One statement for the flags a dossier's documents, payments and rating decide (raw SQL:
+    compiling the ORM form on every action cost more than running it)."""
+    global _FLAGS_SQL
+    if not _FLAGS_SQL:
+        from motcua.accounts.models import User
+        from motcua.catalog.models import ProcedureVersion
+        from motcua.documents.models import StoredDocument
+        from motcua.dossiers.models import Dossier
+        from motcua.feedback.models import Rating
+        from motcua.payments.models import PaymentRequest
+
+        docs = StoredDocument._meta.db_table
+        _FLAGS_SQL = (
+            "SELECT "  # noqa: S608 (table names from the models)
+            f"EXISTS (SELECT 1 FROM {PaymentRequest._meta.db_table} p "
+            "WHERE p.dossier_id = d.id AND p.status = 'paid'), "
+            f"EXISTS (SELECT 1 FROM {docs} s WHERE s.dossier_id = d.id "
+            "AND s.component_id IS NOT NULL), "
+            f"EXISTS (SELECT 1 FROM {docs} s WHERE s.dossier_id = d.id "
+            "AND s.reused_from_id IS NOT NULL), "
+            f"EXISTS (SELECT 1 FROM {docs} s WHERE s.dossier_id = d.id AND s.kind = 'eresult'), "
+            f"(SELECT r.overall FROM {Rating._meta.db_table} r WHERE r.dossier_id = d.id), "
+            f"(SELECT u.identity_verified_at IS NOT NULL FROM {User._meta.db_table} u "
+            "WHERE u.id = d.applicant_user_id), "
+            "v.procedure_id, v.written_result_required "
+            f"FROM {Dossier._meta.db_table} d "
+            f"JOIN {ProcedureVersion._meta.db_table} v ON v.id = d.procedure_version_id "
+            "WHERE d.id = %s"
         )
-        .values(
-            "f_paid",
-            "f_files",
-            "f_reused",
-            "f_eresult",
-            "f_rating",
-            "applicant_user__identity_verified_at",
-            "procedure_version__procedure_id",
-            "procedure_version__written_result_required",
-        )
-        .get()
-    )
+    return _FLAGS_SQL
+
+
+def _flags(dossier: Any) -> dict[str, Any]:
+    with connection.cursor() as cursor:
+        cursor.execute(_flags_sql(), [dossier.pk])
+        row = cursor.fetchone()
+    paid, files, reused, eresult, rating, vneid, procedure, written = row
+    return {
+        "paid": bool(paid),
+        "files": bool(files),
+        "reused": bool(reused),
+        "eresult": bool(eresult),
+        "rating": rating or "",
+        "vneid": bool(vneid),
+        "procedure": procedure,
+        "written": bool(written),
+    }
+
+
+def _flags_of(row: DossierFact) -> dict[str, Any]:
+    """The flags a stored fact already knows (when the action cannot have changed them)."""
+    return {
+        "paid": row.paid_online,
+        "files": row.digitized,
+        "reused": row.reused,
+        "eresult": row.eresult,
+        "rating": row.rating,
+        "vneid": row.citizen_data and not row.reused,
+        "procedure": row.procedure_id,
+        "written": row.written_result_required,
+    }
+
+
+def _native_fact(
+    dossier: Any, flags: dict[str, Any] | None = None
+) -> tuple[Dims, Fact, dict[str, Any]]:
+    from motcua.dossiers.models import DossierEvent
+
+    if flags is None:
+        flags = _flags(dossier)
     status = int(dossier.status)
     end_kind = _END_KINDS.get(status, "")
     ended_at = dossier.settled_at if end_kind == EndKind.SETTLED else dossier.closed_at
@@ -99,9 +144,7 @@ def _native_fact(dossier: Any) -> tuple[Dims, Fact, dict[str, Any]]:
             .values_list("due_before", flat=True)
             .first()
         )
-    written = bool(flags["procedure_version__written_result_required"])
-    eresult = bool(flags["f_eresult"])
-    reused = bool(flags["f_reused"])
+    written, eresult, reused = flags["written"], flags["eresult"], flags["reused"]
     fact = Fact(
         channel=dossier.channel,
         received_at=dossier.received_at,
@@ -112,19 +155,19 @@ def _native_fact(dossier: Any) -> tuple[Dims, Fact, dict[str, Any]]:
         due_before_pause=due_before_pause,
         supplement_count=dossier.supplement_count,
         has_fee=_version_has_fee(dossier.procedure_version_id),
-        paid_online=bool(flags["f_paid"]),
-        digitized=bool(flags["f_files"]) and (eresult or not written),
+        paid_online=flags["paid"],
+        digitized=flags["files"] and (eresult or not written),
         reused=reused,
         from_store=reused,
-        citizen_data=reused or flags["applicant_user__identity_verified_at"] is not None,
+        citizen_data=reused or flags["vneid"],
         written_result_required=written,
         eresult=eresult,
-        rating=flags["f_rating"] or "",
+        rating=flags["rating"],
     )
     dims = (
         dossier.agency_id,
         dossier.receiving_agency_id,
-        flags["procedure_version__procedure_id"],
+        flags["procedure"],
         dossier.channel,
     )
     extra = {
@@ -136,11 +179,15 @@ def _native_fact(dossier: Any) -> tuple[Dims, Fact, dict[str, Any]]:
     return dims, fact, extra
 
 
-def dossier_changed(dossier: Any) -> None:
+def dossier_changed(dossier: Any, *, flags_may_change: bool = True) -> None:
     """Bring the dossier's fact and the rollups in step (inside the caller's transaction, which
-    holds the dossier's row lock, so two changes of one dossier cannot interleave)."""
-    dims, fact, extra = _native_fact(dossier)
+    holds the dossier's row lock, so two changes of one dossier cannot interleave).
+
+    ``flags_may_change=False``: the caller's change cannot touch documents, payments or the
+    rating (e.g. a forward), so the stored fact's flags are reused instead of read again."""
     row = DossierFact.objects.filter(dossier_id=dossier.pk).first()
+    reuse = row is not None and not flags_may_change
+    dims, fact, extra = _native_fact(dossier, _flags_of(row) if reuse and row else None)
     before: Counter[Key] = Counter()
     if row is None:
         row = DossierFact(dossier_id=dossier.pk, source=Source.NATIVE)
