@@ -8,10 +8,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 WIDTH = 400
-ROW = 36  # label line + bar
-BAR_H = 14
+ROW = 42  # label line + bar
+BAR_H = 15
 PAD = 4
-VALUE_W = 64  # room for "17.71 / 20" right of the longest track
+VALUE_W = 84  # room for "17.71 / 20" right of the longest track
 
 
 @dataclass(frozen=True)
@@ -53,12 +53,12 @@ def hbar_chart(
         y = i * ROW
         bars.append(
             HBar(
-                label=label if len(label) <= 60 else label[:59] + "…",
+                label=label if len(label) <= 44 else label[:43] + "…",
                 value=value,
                 maximum=maximum,
                 text=f"{_number(value)} / {_number(maximum)}",
-                label_y=y + 12,
-                bar_y=y + 17,
+                label_y=y + 15,
+                bar_y=y + 21,
                 track_width=round(track, 1),
                 width=round(filled, 1),
             )
