@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -160,19 +161,23 @@ def dossier_public_events(dossier: Dossier) -> list[DossierEvent]:
     return [e for e in dossier.events.all() if e.public]
 
 
-def dossier_explanation(dossier: Dossier, *, lang: str = "vi") -> list[str]:
-    """The due date of ``dossier`` explained in words (for the dossier page and the API)."""
+def dossier_explanation(
+    dossier: Dossier, *, lang: str = "vi", pauses: Iterable[Any] | None = None
+) -> list[str]:
+    """The due date of ``dossier`` explained in words (for the dossier page and the API).
+    ``pauses``: its clock pauses when already read (else ``dossier.pauses.all()``): anything
+    with their ``kind``, ``started_at``, ``ended_at`` and ``restarted_clock``."""
     from motcua.dossiers.explain import PauseFact, explain_dossier
     from motcua.workdays.selectors import working_calendar
 
-    pauses = [
+    facts = [
         PauseFact(
             kind=p.kind,
             started_at=p.started_at,
             ended_at=p.ended_at,
             restarted_clock=p.restarted_clock,
         )
-        for p in dossier.pauses.all()
+        for p in (dossier.pauses.all() if pauses is None else pauses)
     ]
     return explain_dossier(
         working_calendar(),
@@ -180,7 +185,7 @@ def dossier_explanation(dossier: Dossier, *, lang: str = "vi") -> list[str]:
         received_at=dossier.received_at,
         limit_amount=dossier.limit_amount,
         limit_unit=dossier.limit_unit,
-        pauses=pauses,
+        pauses=facts,
         due_at=dossier.due_at,
         original_due_at=dossier.original_due_at,
         apologized=dossier.apologized_at is not None,

@@ -272,7 +272,9 @@ def _matching_component(components: list[Component], name: str) -> Component | N
 def supplement(request: HttpRequest, code: str) -> HttpResponse:
     """``/ho-so/<code>/bo-sung/``: the applicant uploads the requested components and submits."""
     if not request.user.is_authenticated:
-        if tracking.is_tracked(request.session, code):
+        if tracking.is_tracked(request.session, code) or tracking.grants(
+            request.GET.get("t"), code
+        ):
             # The supplement service needs a user (Actor.APPLICANT): log in first.
             return render(
                 request,

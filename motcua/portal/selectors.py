@@ -8,11 +8,13 @@ number): the pair is the capability, checked here in one place (``dossier_track`
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hmac
 import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.db import connection
 from django.db.models import Case, Count, F, IntegerField, Prefetch, Q, QuerySet, Value, When
 from django.db.models.functions import Length
 from django.utils import timezone
@@ -255,8 +257,9 @@ def normalize_code(code: str) -> str:
     return "".join(code.split()).upper()[:40]
 
 
-def dossier_track(*, code: str, contact: str) -> Dossier | None:
-    """The dossier with this code whose applicant's phone or ID number is ``contact``, or None.
+def dossier_track(*, code: str, contact: str) -> str | None:
+    """The code of the dossier with this code whose applicant's phone or ID number is
+    ``contact``, or None.
 
     The answer is the same (None) for an unknown code and for a wrong contact, so a caller
     cannot learn which codes exist; the caller rate-limits the attempts.
@@ -265,14 +268,15 @@ def dossier_track(*, code: str, contact: str) -> Dossier | None:
     number = _digits(contact)
     if len(number) < MIN_CONTACT_DIGITS:
         return None
-    # the code is unique: [:1] without the ORDER BY that ``first()`` would add
-    dossier = next(iter(Dossier.objects.filter(code=normalize_code(code))[:1]), None)
-    if dossier is None:
+    # Plain SQL on the unique code, only the columns compared (see ``_statements``).
+    with connection.cursor() as cursor:
+        cursor.execute(_statements()[0], [normalize_code(code)])
+        row = cursor.fetchone()
+    if row is None:
         return None
-    if _same(_phone_key(dossier.applicant_phone), phone) or _same(
-        _digits(dossier.applicant_id_number), number
-    ):
-        return dossier
+    found, applicant_phone, applicant_id_number = row
+    if _same(_phone_key(applicant_phone), phone) or _same(_digits(applicant_id_number), number):
+        return str(found)
     return None
 
 
@@ -350,11 +354,202 @@ def _load(code: str, qs: QuerySet[Dossier]) -> Dossier:
     return dossier
 
 
+# Anonymous tracking reads with plain SQL through a cursor: building the ORM's statements (the
+# result page's SELECT of five joined tables and its two prefetches; the lookup's SELECT) and
+# even ``Model.objects.raw``'s column mapping were most of their cost (bench/portal.py,
+# BENCHMARKS.md). Only the columns they use; the fields' own converters still apply (aware
+# datetimes and JSON on SQLite). Built once per process from the models' table names.
+@dataclass(frozen=True)
+class _EventRow:
+    at: dt.datetime
+    action: str
+    to_status: int
+    note: str
+    data: dict[str, Any]
+    agency_name: str
+
+
+@dataclass(frozen=True)
+class _PauseRow:
+    kind: str
+    started_at: dt.datetime
+    ended_at: dt.datetime | None
+    reason: str
+    restarted_clock: bool
+
+
+# What the result page reads of the dossier row; the rest stays deferred.
+_DOSSIER_FIELDS = (
+    "id",
+    "code",
+    "status",
+    "applicant_name",
+    "applicant_user",
+    "submitted_at",
+    "received_at",
+    "clock_start_at",
+    "limit_amount",
+    "limit_unit",
+    "due_at",
+    "original_due_at",
+    "apologized_at",
+    "returned_at",
+    "outcome",
+    "result_summary",
+    "result_is_refusal",
+    "return_method",
+    "refusal_reason",
+)
+_EVENT_FIELDS = ("at", "action", "to_status", "note", "data")
+_PAUSE_FIELDS = ("kind", "started_at", "ended_at", "reason", "restarted_clock")
+
+
+@dataclass(frozen=True)
+class _Statement:
+    """A plain SELECT whose first columns are ``fields`` of ``model`` (converted like the ORM
+    does), then plain text columns."""
+
+    sql: str
+    model: Any
+    fields: tuple[str, ...]
+
+    def rows(self, params: list[Any]) -> list[list[Any]]:
+        with connection.cursor() as cursor:
+            cursor.execute(self.sql, params)
+            rows = cursor.fetchall()
+        if not rows:
+            return []
+        converters = _converters(self.model, self.fields, connection.vendor)
+        out = []
+        for row in rows:
+            values = list(row)
+            for i, col, functions in converters:
+                for convert in functions:
+                    values[i] = convert(values[i], col, connection)
+            out.append(values)
+        return out
+
+
+@functools.cache
+def _converters(
+    model: Any, fields: tuple[str, ...], vendor: str
+) -> list[tuple[int, Any, list[Any]]]:
+    """(column index, column, converters) for each of ``fields`` that needs converting — what
+    the ORM's compiler applies (``get_converters``), per database vendor."""
+    out = []
+    for i, name in enumerate(fields):
+        col = model._meta.get_field(name).get_col(model._meta.db_table)
+        functions = connection.ops.get_db_converters(col) + col.get_db_converters(connection)
+        if functions:
+            out.append((i, col, functions))
+    return out
+
+
+@functools.cache
+def _statements() -> tuple[str, _Statement, _Statement, _Statement]:
+    """(lookup, result-page dossier, its public events, its clock pauses)."""
+    order = [f.name for f in Dossier._meta.concrete_fields]
+    dossier_fields = tuple(sorted(_DOSSIER_FIELDS, key=order.index))  # as ``from_db`` takes them
+    dossier, event, pause = (
+        Dossier._meta.db_table,
+        DossierEvent._meta.db_table,
+        ClockPause._meta.db_table,
+    )
+    version, procedure = ProcedureVersion._meta.db_table, Procedure._meta.db_table
+    case, agency = ProcedureCase._meta.db_table, Agency._meta.db_table
+
+    def columns(model: Any, alias: str, names: tuple[str, ...]) -> str:
+        return ", ".join(f"{alias}.{model._meta.get_field(n).column}" for n in names)
+
+    lookup = (
+        "SELECT code, applicant_phone, applicant_id_number "  # noqa: S608 - table names only
+        f"FROM {dossier} WHERE code = %s"
+    )
+    dossier_row = (
+        f"SELECT {columns(Dossier, 'd', dossier_fields)}, "  # noqa: S608
+        "pv.name, pr.code, c.name, a.name "
+        f"FROM {dossier} d JOIN {version} pv ON pv.id = d.procedure_version_id "
+        f"JOIN {procedure} pr ON pr.id = pv.procedure_id JOIN {case} c ON c.id = d.case_id "
+        f"JOIN {agency} a ON a.id = d.agency_id WHERE d.code = %s"
+    )
+    events = (
+        f"SELECT {columns(DossierEvent, 'e', _EVENT_FIELDS)}, a.name "  # noqa: S608
+        f"FROM {event} e LEFT JOIN {agency} a ON a.id = e.agency_id "
+        "WHERE e.dossier_id = %s AND e.public = %s ORDER BY e.seq"
+    )
+    pauses = (
+        f"SELECT {columns(ClockPause, 'p', _PAUSE_FIELDS)} "  # noqa: S608
+        f"FROM {pause} p WHERE p.dossier_id = %s ORDER BY p.started_at, p.id"
+    )
+    return (
+        lookup,
+        _Statement(dossier_row, Dossier, dossier_fields),
+        _Statement(events, DossierEvent, _EVENT_FIELDS),
+        _Statement(pauses, ClockPause, _PAUSE_FIELDS),
+    )
+
+
+@dataclass(frozen=True)
+class _Loaded:
+    dossier: Dossier
+    procedure_name: str
+    procedure_code: str
+    case_name: str
+    agency_name: str
+    events: list[_EventRow]
+    pauses: list[_PauseRow]
+
+
+def _load_public(code: str) -> _Loaded:
+    """The anonymous tracking page's reads: three SELECTs, no ORM query building."""
+    _lookup, dossier_sql, events_sql, pauses_sql = _statements()
+    found = dossier_sql.rows([code])
+    if not found:
+        raise NotFound(_("Không tìm thấy hồ sơ."), field="code")
+    values = found[0]
+    n = len(dossier_sql.fields)
+    attnames = {f.name: f.attname for f in Dossier._meta.concrete_fields}
+    dossier = Dossier.from_db(
+        connection.alias, [attnames[f] for f in dossier_sql.fields], values[:n]
+    )
+    procedure_name, procedure_code, case_name, agency_name = values[n:]
+    events = [
+        _EventRow(at, action, to_status, note, data, agency or "")
+        for at, action, to_status, note, data, agency in events_sql.rows([dossier.pk, True])
+    ]
+    pauses = [_PauseRow(*row) for row in pauses_sql.rows([dossier.pk])]
+    return _Loaded(dossier, procedure_name, procedure_code, case_name, agency_name, events, pauses)
+
+
+def _load_own(code: str, user: Any) -> _Loaded:
+    """A logged-in applicant's own dossier, through the ORM (scoped by ``user``)."""
+    dossier = _load(code, dossiers_of_applicant(user=user))
+    version = dossier.procedure_version
+    events = [
+        _EventRow(e.at, e.action, e.to_status, e.note, e.data, e.agency.name if e.agency else "")
+        for e in dossier_public_events(dossier)
+    ]
+    pauses = [
+        _PauseRow(p.kind, p.started_at, p.ended_at, p.reason, p.restarted_clock)
+        for p in dossier.pauses.all()
+    ]
+    return _Loaded(
+        dossier,
+        version.name,
+        version.procedure.code,
+        dossier.case.name,
+        dossier.agency.name,
+        events,
+        pauses,
+    )
+
+
 def dossier_public_get(*, code: str, user: Any | None = None) -> PublicDossier:
     """The public view of a dossier. With ``user``: only one they filed; without: the caller has
-    already proven the (code, contact) pair through ``dossier_track``."""
-    qs = dossiers_of_applicant(user=user) if user is not None else Dossier.objects.all()
-    dossier = _load(code, qs)
+    already proven the (code, contact) pair (``dossier_track``, or a result link signed after
+    it, ``tracking.result_token``)."""
+    loaded = _load_public(code) if user is None else _load_own(code, user)
+    dossier, public_events, pauses = loaded.dossier, loaded.events, loaded.pauses
     labels = dict(StatusChoices.choices)
     events = [
         PublicEvent(
@@ -362,39 +557,34 @@ def dossier_public_get(*, code: str, user: Any | None = None) -> PublicDossier:
             action=e.action,
             status_label=str(labels.get(e.to_status, e.to_status)),
             note=e.note,
-            agency_name=e.agency.name if e.agency else "",
+            agency_name=e.agency_name,
         )
-        for e in dossier_public_events(dossier)
+        for e in public_events
     ]
     status = Status(dossier.status)
-    open_pause = next((p for p in dossier.pauses.all() if p.ended_at is None), None)
+    open_pause = next((p for p in pauses if p.ended_at is None), None)
     supplement = payment = None
     if open_pause is not None and status == Status.AWAITING_SUPPLEMENT:
-        asked = next(
-            (e for e in reversed(dossier.events.all()) if e.action == "request_supplement"), None
-        )
+        asked = next((e for e in reversed(public_events) if e.action == "request_supplement"), None)
         components = [str(c) for c in (asked.data.get("components") or [])] if asked else []
         supplement = SupplementAsk(open_pause.reason, components, open_pause.started_at)
     if open_pause is not None and status == Status.AWAITING_PAYMENT:
-        asked = next(
-            (e for e in reversed(dossier.events.all()) if e.action == "request_payment"), None
-        )
+        asked = next((e for e in reversed(public_events) if e.action == "request_payment"), None)
         amount = asked.data.get("amount_vnd") if asked else None
         payment = PaymentAsk(
             int(amount) if isinstance(amount, int) else None,
             open_pause.reason,
             open_pause.started_at,
         )
-    version = dossier.procedure_version
     return PublicDossier(
         dossier=dossier,
-        procedure_code=version.procedure.code,
-        procedure_name=version.name,
-        case_name=dossier.case.name,
-        agency_name=dossier.agency.name,
+        procedure_code=loaded.procedure_code,
+        procedure_name=loaded.procedure_name,
+        case_name=loaded.case_name,
+        agency_name=loaded.agency_name,
         status=status.value,
         status_label=str(labels[status.value]),
-        explanation=dossier_explanation(dossier, lang=get_language() or "vi"),
+        explanation=dossier_explanation(dossier, lang=get_language() or "vi", pauses=pauses),
         events=events,
         supplement=supplement,
         payment=payment,

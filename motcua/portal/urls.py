@@ -14,6 +14,7 @@ urlpatterns = [
     path("thu-tuc/su-kien/<slug:slug>/", views.procedures_by_event, name="by_event"),
     path("thu-tuc/<str:code>/", views.procedure_detail, name="procedure"),
     path("tra-cuu/", views.track, name="track"),
+    path("tra-cuu/ket-qua/<str:token>/", views.track_token, name="track_token"),
     path("tra-cuu/<str:code>/", views.track_result, name="track_result"),
     path("ho-so-cua-toi/", views.my_dossiers, name="my_dossiers"),
     path("ho-so-cua-toi/<str:code>/", views.my_dossier, name="my_dossier"),

@@ -4,6 +4,7 @@ dossier. Thin views: parse, one selector call, render."""
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import quote
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
@@ -20,7 +21,7 @@ from motcua.catalog.models import Level, OnlineLevel
 from motcua.catalog.selectors import procedure_get, version_agencies
 from motcua.core import ratelimit
 from motcua.core.errors import InvalidInput, NotFound
-from motcua.portal import results_cache, selectors, tracking
+from motcua.portal import page_cache, results_cache, selectors, tracking
 from motcua.portal.forms import SearchForm, TrackForm
 from motcua.portal.life_events import LIFE_EVENTS, LifeEvent, life_event_get
 from motcua.portal.page_cache import anonymous_page
@@ -203,6 +204,19 @@ def procedure_detail(request: HttpRequest, code: str) -> HttpResponse:
 def track(request: HttpRequest) -> HttpResponse:
     """``/tra-cuu/``: code + phone or ID number, no login; rate-limited per IP."""
     if request.method != "POST":
+        if not request.GET:  # the empty form: kept whole, with each visitor's own CSRF token
+            return page_cache.anonymous_form_page(
+                request,
+                lambda: render(
+                    request,
+                    "portal/track.html",
+                    {
+                        "form": TrackForm(),
+                        "csrf_token": page_cache.CSRF_HOLE,
+                        "cacheable_page": True,
+                    },
+                ),
+            )
         initial = {"code": request.GET.get("code", "")[:60]}
         return render(request, "portal/track.html", {"form": TrackForm(initial=initial)})
     form = TrackForm(request.POST)
@@ -215,12 +229,13 @@ def track(request: HttpRequest) -> HttpResponse:
         ) % {"n": limit, "m": max(1, window // 60)}
         return render(request, "portal/track.html", {"form": form, "blocked": message}, status=429)
     if form.is_valid():
-        dossier = selectors.dossier_track(
+        code = selectors.dossier_track(
             code=form.cleaned_data["code"], contact=form.cleaned_data["contact"]
         )
-        if dossier is not None:
-            tracking.remember(request.session, dossier.code)
-            return redirect("portal:track_result", code=dossier.code)
+        if code is not None:
+            # A signed, short-lived link instead of a session: the result page then costs no
+            # write and no new lookup (see ``tracking``).
+            return redirect("portal:track_token", token=tracking.result_token(code))
         form.add_error(
             None,
             _(
@@ -231,29 +246,64 @@ def track(request: HttpRequest) -> HttpResponse:
     return render(request, "portal/track.html", {"form": form}, status=200)
 
 
-def _dossier_page(request: HttpRequest, public: selectors.PublicDossier, back: str) -> HttpResponse:
+def _dossier_page(
+    request: HttpRequest, public: selectors.PublicDossier, back: str, token: str = ""
+) -> HttpResponse:
     from motcua.documents.selectors import eresult_for
 
     code = public.dossier.code
     is_owner = request.user.is_authenticated and public.dossier.applicant_user_id == request.user.pk
     eresult = eresult_for(user=request.user, dossier=public.dossier) if is_owner else None
     returned = public.dossier.returned_at is not None
-    return render(
-        request,
-        "portal/dossier.html",
-        {
-            "d": public,
-            "dossier": public.dossier,
-            "back": back,
-            "supplement_url": f"/ho-so/{code}/bo-sung/",
-            "payment_url": reverse("payments:start", args=[code]),
-            "eresult": eresult,
-            "rating_url": reverse("feedback:rate", args=[code]) if is_owner and returned else "",
-        },
-    )
+    supplement_url = f"/ho-so/{code}/bo-sung/"
+    if token and not request.user.is_authenticated:
+        # so that page knows the visitor proved the pair (it then asks them to log in)
+        supplement_url += f"?t={token}"
+    context = {
+        "d": public,
+        "dossier": public.dossier,
+        "back": back,
+        "supplement_url": supplement_url,
+        "payment_url": reverse("payments:start", args=[code]),
+        "eresult": eresult,
+        "rating_url": reverse("feedback:rate", args=[code]) if is_owner and returned else "",
+        # no form for an anonymous visitor here: no htmx CSRF header (nor CSRF cookie)
+        "cacheable_page": bool(token),
+    }
+    if token:  # the tracking result: for an anonymous visitor, in the kept page frame
+        body = render_to_string("portal/_dossier_body.html", context, request=request)
+        title = _("Hồ sơ %(code)s") % {"code": code}
+        framed = page_cache.framed_page(request, title=title, body=body)
+        if framed is not None:
+            return framed
+    return render(request, "portal/dossier.html", context)
+
+
+def track_token(request: HttpRequest, token: str) -> HttpResponse:
+    """``/tra-cuu/ket-qua/<token>/``: the page a successful lookup redirects to.
+
+    The token (``tracking.result_token``) is the proof of the lookup: signed, bound to the code,
+    good for ``tracking.TOKEN_MAX_AGE`` seconds. A forged or altered one goes back to the empty
+    form; an expired one to the form with its code filled in.
+    """
+    code = tracking.token_code(token)
+    if code is None:
+        expired = tracking.token_code(token, max_age=None)
+        query = f"?code={quote(expired)}" if expired else ""
+        return HttpResponseRedirect(f"{reverse('portal:track')}{query}")
+    try:
+        public = selectors.dossier_public_get(code=code)
+    except NotFound as exc:
+        raise Http404(exc.message) from exc
+    response = _dossier_page(request, public, back=reverse("portal:track"), token=token)
+    # The link is the capability: kept out of shared caches and of Referer headers.
+    response["Cache-Control"] = "private, no-store"
+    response["Referrer-Policy"] = "no-referrer"
+    return response
 
 
 def track_result(request: HttpRequest, code: str) -> HttpResponse:
+    """``/tra-cuu/<code>/``: for a dossier remembered in this session (see ``tracking``)."""
     if not tracking.is_tracked(request.session, code):
         return HttpResponseRedirect(f"{reverse('portal:track')}?code={code[:60]}")
     try:

@@ -213,7 +213,7 @@ def test_a_citizen_files_online_follows_pays_downloads_and_rates(
     phone.fill("#id_code", code)
     phone.fill("#id_contact", PHONE)
     phone.get_by_role("button", name="Tra cứu").click()
-    phone.wait_for_url(f"**/tra-cuu/{code}/")
+    phone.wait_for_url(f"**/tra-cuu/ket-qua/{code}:*/")  # the signed result link
     dossier.refresh_from_db()
     assert dossier.due_at is not None
     expect(phone.locator("#due strong")).to_contain_text(f"{dossier.due_at.year}")
