@@ -123,6 +123,15 @@ class _Sim:
         start = self.cal.next_working_moment(t)
         return self._work(self.cal.add_working_time(start, dt.timedelta(minutes=minutes)))
 
+    def soon(self, t: dt.datetime, due: dt.datetime | None, low: float, high: float) -> dt.datetime:
+        """``after(t, low, high)``, squeezed into a fifth of the working time left before
+        ``due``: a one-day procedure is not forwarded four hours after its receipt."""
+        if due is not None and due > t:
+            left = self.cal.working_time_between(t, due).total_seconds() / 3600
+            high = min(high, max(left * 0.2, 0.1))
+            low = min(low, high / 2)
+        return self.after(t, low, high)
+
     def days_after(self, t: dt.datetime, low: int, high: int) -> dt.datetime:
         d = (t + dt.timedelta(days=self.rng.randint(low, high))).astimezone(VN).date()
         return self._work(max(self.office_instant(d), t + dt.timedelta(minutes=5)))
@@ -341,9 +350,14 @@ def _life(
     components = [ComponentIn(component_id=pk) for pk in proc.components]
     applicant = _applicant(rng)
 
+    due: dt.datetime | None = None
+
     def act(role: str, action: str, **params: Any) -> Any:
+        nonlocal due
         result.actions += 1
-        return dossier_act(actor=users[role], code=code, action=action, params=ActionIn(**params))
+        d = dossier_act(actor=users[role], code=code, action=action, params=ActionIn(**params))
+        due = d.due_at
+        return d
 
     try:
         if channel == "online":
@@ -375,7 +389,7 @@ def _life(
             receiving = sim.centre if boundary_free else agency
             result.dossiers += 1
             result.actions += 1
-            code = dossier_receive(
+            received = dossier_receive(
                 actor=users["clerk"],
                 procedure_code=proc.code,
                 case=1,
@@ -384,14 +398,15 @@ def _life(
                 components=components,
                 receiving_agency_code=receiving.code,
                 agency_code=agency.code,
-            ).code
-        now = sim.after(now, 0.2, 4)
+            )
+            code, due = received.code, received.due_at
+        now = sim.soon(now, due, 0.2, 4)
         yield now
         act("clerk", "forward")
 
         if rng.random() < 0.08:
             for ask in range(2 if rng.random() < 0.1 else 1):
-                now = sim.after(now, 1, 10)
+                now = sim.soon(now, due, 1, 10)
                 yield now
                 act(
                     "specialist",
@@ -410,14 +425,15 @@ def _life(
                 act("clerk", "supplement")
 
         if proc.fee and rng.random() < 0.7:
-            now = sim.after(now, 1, 8)
+            now = sim.soon(now, due, 1, 8)
             yield now
             act("specialist", "request_payment", amount_vnd=proc.fee, reason="Nộp phí, lệ phí")
             now = sim.after(now, 0.5, 20)
             yield now
             result.actions += 1
             if channel == "online":
-                dossier_act_as_system(code=code, action="confirm_payment", source="paygate")
+                paid = dossier_act_as_system(code=code, action="confirm_payment", source="paygate")
+                due = paid.due_at
             else:
                 act("clerk", "confirm_payment")
 
