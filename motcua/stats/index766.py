@@ -353,12 +353,6 @@ def under_authority(
 # -- the index -------------------------------------------------------------------------------------
 
 
-def _pct(num: int | None, den: int | None) -> str:
-    if not den or num is None:
-        return "—"
-    return f"{100 * num / den:.2f}%"
-
-
 def _publication_on_time(p: ProcedureInfo, cal: WorkingCalendar) -> bool:
     """1.1: the publishing decision ≤ the legal basis's effective date − 5 working days
     (no effective date recorded: it cannot have been late)."""
@@ -418,11 +412,14 @@ def build_index(
     public_ok = sum(_made_public_on_time(p, cal) for p in made_public)
     complete = sum(p.complete for p in own)
     sync_den = received
-    sync_rule = gettext("hồ sơ tiếp nhận trong kỳ")
+    sync_rule = gettext("6 × hồ sơ đã đồng bộ ÷ hồ sơ tiếp nhận trong kỳ")
     if sync_den == 0:
         fallback = s["received_prev_year"]
         sync_den = {"month": fallback // 12, "quarter": fallback // 4}.get(period.kind, fallback)
-        sync_rule = gettext("không có hồ sơ trong kỳ: tổng năm trước chia theo kỳ")
+        sync_rule = gettext(
+            "6 × hồ sơ đã đồng bộ ÷ hồ sơ năm trước chia theo kỳ (không có hồ sơ trong kỳ); "
+            "không có dữ liệu: 0"
+        )
     synced = s["synced"]
     sync_ratio = synced / sync_den if sync_den else 0.0
     g1 = Group("1", gettext("Công khai, minh bạch"), 18)
@@ -474,7 +471,7 @@ def build_index(
             round(min(6.0, 6 * sync_ratio), 4),
             synced,
             sync_den,
-            gettext("6 × hồ sơ đã đồng bộ ÷ %(den)s; không có dữ liệu: 0") % {"den": sync_rule},
+            sync_rule,
             drill="sync",
         ),
     ]
@@ -519,7 +516,7 @@ def build_index(
             len(online_procs),
             len(own),
             gettext(
-                "min(2, 2 × R ÷ 80%%), R = TTHC có DVC trực tuyến một phần hoặc toàn trình "
+                "min(2, 2 × R ÷ 80%), R = TTHC có DVC trực tuyến một phần hoặc toàn trình "
                 "÷ TTHC thuộc thẩm quyền"
             ),
         ),
@@ -542,10 +539,9 @@ def build_index(
             counted,
             received,
             gettext(
-                "min(6, 6 × C ÷ 50%%), C = hồ sơ trực tuyến (có kết quả điện tử nếu TTHC yêu "
-                "cầu kết quả bằng văn bản) ÷ hồ sơ tiếp nhận × tỷ lệ đồng bộ (%(sync)s)"
-            )
-            % {"sync": _pct(synced, sync_den)},
+                "min(6, 6 × C ÷ 50%), C = hồ sơ trực tuyến (có kết quả điện tử nếu TTHC yêu "
+                "cầu kết quả bằng văn bản) ÷ hồ sơ tiếp nhận × tỷ lệ đồng bộ (chỉ tiêu 1.4)"
+            ),
             drill="online",
         ),
     ]
@@ -648,7 +644,7 @@ def build_index(
             linear(2, s["reused"], received, full_at=0.8),
             s["reused"],
             received,
-            gettext("min(2, 2 × R ÷ 80%%), R = hồ sơ có thành phần tái sử dụng ÷ hồ sơ"),
+            gettext("min(2, 2 × R ÷ 80%), R = hồ sơ có thành phần tái sử dụng ÷ hồ sơ"),
             drill="reused",
         ),
         Indicator(
@@ -719,7 +715,7 @@ def build_index(
             happy,
             settled,
             gettext(
-                "min(6, 6 × R ÷ 90%%), R = (hồ sơ đã giải quyết − hồ sơ bị đánh giá không hài "
+                "min(6, 6 × R ÷ 90%), R = (hồ sơ đã giải quyết − hồ sơ bị đánh giá không hài "
                 "lòng hoặc giải quyết quá hạn) ÷ hồ sơ đã giải quyết; không có hồ sơ: 0"
             ),
             drill="unhappy",

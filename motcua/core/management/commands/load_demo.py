@@ -15,6 +15,7 @@ class Command(BaseCommand):
         from motcua.accounts import demo as accounts_demo
         from motcua.catalog import demo as catalog_demo
         from motcua.dossiers import demo as dossiers_demo
+        from motcua.stats import demo as stats_demo
         from motcua.units import demo as units_demo
         from motcua.workdays import demo as workdays_demo
 
@@ -25,6 +26,7 @@ class Command(BaseCommand):
             logins = accounts_demo.load(out=self.stdout)
         # Each dossier is its own (durable) transaction, as at a real counter.
         dossiers_demo.load(out=self.stdout)
+        stats_demo.load(out=self.stdout)
 
         self.stdout.write(self.style.SUCCESS("\nDemo logins (username / password):"))
         for username, password, description in logins:
