@@ -18,9 +18,10 @@ default 10), ``--dossiers N`` (default 2,000), ``--workers W`` / ``--threads T``
    - ``/healthz`` — the baseline, a minimal Django view through the same server and middleware;
    - search ``/thu-tuc/?q=`` — rotating realistic queries, with and without diacritics;
    - tracking — a new visitor per lookup: GET ``/tra-cuu/`` (CSRF cookie + token), POST code +
-     phone, follow the redirect to ``/tra-cuu/<code>/`` with the session cookie. Three requests,
-     one "lookup". Cookies are handled by hand: production marks them ``Secure`` and the
-     benchmark talks plain HTTP on loopback.
+     phone, follow the redirect to the signed result link ``/tra-cuu/ket-qua/<token>/`` (what a
+     browser does) and check the dossier's code is on the page. Three requests, one "lookup".
+     Cookies are handled by hand: production marks them ``Secure`` and the benchmark talks
+     plain HTTP on loopback.
    Prints requests/s and p50/p95/p99 per scenario, the ratio scenario/baseline (requests/s), and
    pass/fail against the targets (issue 4): ratio ≥ 0.5 and p95 < 100 ms per request.
 
