@@ -11,11 +11,9 @@ may see; a drill-down that would list none of them is a 404.
 from __future__ import annotations
 
 import datetime as dt
-import importlib
 import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
 
 from django.db.models import F, Q, QuerySet, Sum
 
@@ -174,34 +172,27 @@ class Loss:
     numerator: int | None
     denominator: int | None
     rule: str
+    drill: str = ""
 
 
 @dataclass(frozen=True)
 class IndexLosses:
     available: bool
     period: str = ""
+    unit_slug: str = "tinh"  # the unit in the public index's URLs
     total: float | None = None
     losses: tuple[Loss, ...] = ()
 
 
-def index_losses(
-    year: int, month: int, unit: str = "", *, limit: int = 5, compute: Any = None
-) -> IndexLosses:
+def index_losses(year: int, month: int, unit: str = "", *, limit: int = 5) -> IndexLosses:
     """The Decision 766 indicators of ``unit`` (agency code, "" for the province) that lose the
-    most points in a month, each with its rule and numbers.
+    most points in a month, each with its rule, numbers and drill-down; if the computation
+    fails, the section is reported unavailable instead of breaking the dashboard."""
+    from motcua.stats import index766
 
-    ``motcua.stats.index766.compute_index`` computes the index; while it is not there (or
-    fails), the section is reported unavailable instead of breaking the dashboard."""
-    try:
-        index766 = importlib.import_module("motcua.stats.index766")
-    except ImportError:
-        return IndexLosses(available=False)
-    compute = compute or getattr(index766, "compute_index", None)
-    if compute is None:
-        return IndexLosses(available=False)
     period = index766.IndexPeriod("month", year, month)
     try:
-        result = compute(period, unit)
+        result = index766.compute_index(period, unit)
     except Exception:  # the dashboard must not fail with the index
         log.exception("compute_index failed for %s %r", period, unit)
         return IndexLosses(available=False)
@@ -216,6 +207,7 @@ def index_losses(
             numerator=i.numerator,
             denominator=i.denominator,
             rule=i.rule,
+            drill=i.drill,
         )
         for g in result.groups
         for i in g.indicators
@@ -223,5 +215,9 @@ def index_losses(
     ]
     losses.sort(key=lambda loss: (-loss.lost, loss.code))
     return IndexLosses(
-        available=True, period=str(period), total=result.total, losses=tuple(losses[:limit])
+        available=True,
+        period=str(period),
+        unit_slug=unit or "tinh",
+        total=result.total,
+        losses=tuple(losses[:limit]),
     )
