@@ -48,7 +48,12 @@ def recreate_database(url: str, *, drop_only: bool = False) -> None:
 
 
 def import_bench(
-    *, scale: int = 1, seed: int = 2024, batch: int = 5_000, check: bool = False
+    *,
+    scale: int = 1,
+    seed: int = 2024,
+    batch: int = 5_000,
+    check: bool = False,
+    workers: int | None = None,
 ) -> dict[str, Any]:
     """Write the Q3 2024 mix (/``scale``), import it twice; return the measures."""
     from django.db.models import Sum
@@ -75,7 +80,7 @@ def import_bench(
         for label in ("first", "again"):
             t0 = time.perf_counter()
             with path.open("rb") as stream:
-                result = import_national(stream, batch_size=batch)
+                result = import_national(stream, batch_size=batch, workers=workers)
             elapsed = time.perf_counter() - t0
             assert result.skipped == 0, result.errors[:5]
             out[f"{label}_s"] = elapsed
@@ -100,6 +105,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--scale", type=int, default=1, help="divide the quarter's counts")
     parser.add_argument("--batch", type=int, default=5_000)
     parser.add_argument("--seed", type=int, default=2024)
+    parser.add_argument(
+        "--workers", type=int, default=None, help="worker processes (default: the importer's)"
+    )
     parser.add_argument("--check", action="store_true", help="compare with rebuild_rollups()")
     parser.add_argument("--keep", action="store_true", help="keep the scratch database")
     args = parser.parse_args(argv)
@@ -133,9 +141,17 @@ def main(argv: list[str] | None = None) -> int:
             version = cur.fetchone()[0]
         print(
             f"History import benchmark — PostgreSQL {version}, Python {platform.python_version()}"
-            f" on {platform.machine()}, {os.cpu_count()} CPU(s), batch {args.batch:,}"
+            f" on {platform.machine()}, {os.cpu_count()} CPU(s), batch {args.batch:,},"
+            f" workers {'default' if args.workers is None else args.workers},"
+            f" load average {' '.join(f'{x:.1f}' for x in os.getloadavg())}"
         )
-        r = import_bench(scale=args.scale, seed=args.seed, batch=args.batch, check=args.check)
+        r = import_bench(
+            scale=args.scale,
+            seed=args.seed,
+            batch=args.batch,
+            check=args.check,
+            workers=args.workers,
+        )
         print(
             f"  generated {r['records']:,} records ({r['file_mb']:.0f} MB) "
             f"in {r['generate_s']:.1f} s"

@@ -240,6 +240,9 @@ _PG_ARRAY = {"day": "date", "channel": "text"}
 def _pg_array(values: Iterable[Any]) -> str:
     """A PostgreSQL array literal (``{1,2,3}``): one string parameter instead of thousands of
     values for the driver to quote one by one."""
+    values = list(values)
+    if not values or not isinstance(values[0], str):  # one column: counters, ids or days, unquoted
+        return "{" + ",".join(map(str, values)) + "}"
     items = [
         '"' + v.replace("\\", "\\\\").replace('"', '\\"') + '"' if isinstance(v, str) else str(v)
         for v in values

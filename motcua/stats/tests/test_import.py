@@ -208,3 +208,119 @@ def test_it_counts_the_quarter_of_the_acceptance_test_exactly(world: Any, tmp_pa
     )
     assert totals == {"early": 1_835, "on_time": 395, "late": 12}
     assert_rollups_equal_a_rebuild()
+
+
+# -- the pipeline: batches prepared by worker processes (PostgreSQL) ----------------------------
+
+
+def facts_snapshot() -> dict[str, tuple[Any, ...]]:
+    fields = [f.name for f in DossierFact._meta.fields if f.name not in ("id", "updated_at")]
+    return {row[0]: row for row in DossierFact.objects.values_list("code", *fields)}
+
+
+def messy_file(tmp_path: Path) -> Path:
+    """Synthetic records with bad lines, blank lines and codes seen twice (in one batch and
+    across batches) spread through them."""
+    good = [json.loads(line) for line in synthetic(tmp_path, Mix.q3_2024().scaled(800)).open()]
+    lines: list[Any] = []
+    for n, obj in enumerate(good):
+        lines.append(obj)
+        if n % 23 == 5:
+            lines.append("{not json")
+        if n % 31 == 7:
+            lines.append(record(MaHoSo=f"BAD-{n}", MaTTHC="9.999999"))
+        if n % 37 == 11:
+            lines.append("")
+        if n % 29 == 3:  # the same dossier again, later and changed (the later line wins)
+            lines.append({**good[max(0, n - 60)], "TrangThaiHoSo": 7})
+    return write(tmp_path, lines, name="messy.jsonl")
+
+
+def native_fact(world: Any, code: str) -> None:
+    """A fact of a native dossier, with its contributions in the rollups."""
+    from motcua.catalog.models import Procedure
+    from motcua.stats.national import parse_record
+
+    fact = parse_record(record(MaHoSo=code)).fact(written_result_required=True)
+    procedure = Procedure.objects.get(code="1.000001")
+    row = DossierFact(
+        code=code,
+        source=Source.NATIVE,
+        agency=world.justice,
+        receiving_agency=world.justice,
+        procedure=procedure,
+        status=10,
+        outcome="early",
+        **{name: getattr(fact, name) for name in services.FACT_FIELDS},
+    )
+    row.save()
+    services.apply_delta(services.keyed(services.dims_of(row), fact))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_it_imports_the_same_with_workers_as_without(world: Any, tmp_path: Path) -> None:
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the pipeline runs on PostgreSQL only")
+    native_fact(world, "NATIVE-1")
+    path = messy_file(tmp_path)
+    with path.open("a", encoding="utf-8") as stream:
+        stream.write(json.dumps(record(MaHoSo="NATIVE-1")) + "\n")
+
+    def run_import(workers: int) -> importer.ImportResult:
+        with path.open("rb") as stream:
+            return importer.import_national(stream, batch_size=40, workers=workers)
+
+    piped = run_import(2)
+    piped_state = facts_snapshot(), snapshots()
+    assert piped.skipped > 10 and piped.updated > 5
+    assert piped.errors[-1][1] == "MaHoSo NATIVE-1 belongs to a dossier of this system"
+    assert_rollups_equal_a_rebuild()
+
+    again = run_import(2)  # every fact replaced: the rollups move by new − old = 0
+    assert (facts_snapshot(), snapshots()) == piped_state
+    assert again.errors == piped.errors
+    assert again.imported == 0
+
+    DossierFact.objects.filter(source=Source.IMPORTED).delete()
+    services.rebuild_rollups()
+    alone = run_import(0)
+    assert (alone.read, alone.imported, alone.updated, alone.skipped) == (
+        piped.read,
+        piped.imported,
+        piped.updated,
+        piped.skipped,
+    )
+    assert alone.errors == piped.errors
+    assert (facts_snapshot(), snapshots()) == piped_state
+
+
+def test_it_prepares_a_batch_again_when_its_stored_facts_changed_meanwhile(
+    world: Any, tmp_path: Path
+) -> None:
+    """A worker prepares a batch outside the writing transaction; if an earlier batch replaced
+    one of its codes in between, the writer notices and prepares the batch again itself."""
+    from django.db import connection
+
+    first = [(1, json.dumps(record(MaHoSo="D-1", TrangThaiHoSo=4)))]
+    second = [
+        (2, json.dumps(record(MaHoSo="D-1", TrangThaiHoSo=7))),
+        (3, json.dumps(record(MaHoSo="D-2"))),
+    ]
+    catalog = importer._Catalog()
+    postgres = connection.vendor == "postgresql"
+    stale = importer._prepare(second, catalog, copy=postgres)  # D-1 not stored yet
+    assert stale.stored == {}
+    result = importer.ImportResult()
+    importer._commit(first, catalog, result, importer._prepare(first, catalog, copy=postgres))
+    importer._commit(second, catalog, result, stale)
+    assert (result.read, result.imported, result.updated, result.skipped) == (3, 2, 1, 0)
+    assert DossierFact.objects.get(code="D-1").status == 7
+    assert_rollups_equal_a_rebuild()
+
+
+def test_it_writes_values_that_need_escaping_in_copy(world: Any, tmp_path: Path) -> None:
+    name = "Nguyễn\tVăn\\An\nB\r"
+    run(write(tmp_path, [record(MaHoSo="E-1", ChuHoSo=name)]))
+    assert DossierFact.objects.get(code="E-1").applicant_name == name.strip()

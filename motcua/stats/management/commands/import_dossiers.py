@@ -1,11 +1,13 @@
-"""``manage.py import_dossiers FILE [--batch N]``: import dossiers exported from another system.
+"""``manage.py import_dossiers FILE [--batch N] [--workers N]``: import exported dossiers.
 
 FILE holds JSON lines, one national-format ``DongBoHoSoMC`` dossier object per line (vn-rules
 §3.3; the mapping is in ``motcua/stats/national.py`` and ADR 0015); ``-`` reads standard input.
-Each batch of N records (default 5,000) is one transaction. Bad records are reported on stderr
-with their line number and reason and skipped; the rest are imported. Re-importing a ``MaHoSo``
-replaces its fact. Exit status 1 only when nothing could be read: the file cannot be opened, or
-it has records and not one of them could be imported.
+Each batch of N records (default 5,000) is one transaction. On PostgreSQL, ``--workers``
+processes (default 2; 0: none) decode and check the batches while this one writes them, in file
+order. Bad records are reported on stderr with their line number and reason and skipped; the
+rest are imported. Re-importing a ``MaHoSo`` replaces its fact. Exit status 1 only when nothing
+could be read: the file cannot be opened, or it has records and not one of them could be
+imported.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from typing import IO, Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from motcua.stats.importer import DEFAULT_BATCH, ImportResult, import_national
+from motcua.stats.importer import DEFAULT_BATCH, DEFAULT_WORKERS, ImportResult, import_national
 from motcua.stats.progress import Progress
 
 
@@ -32,12 +34,21 @@ class Command(BaseCommand):
             default=DEFAULT_BATCH,
             help=f"records per transaction (default {DEFAULT_BATCH})",
         )
+        parser.add_argument(
+            "--workers",
+            type=int,
+            default=None,
+            help=f"processes preparing the batches, PostgreSQL only (default {DEFAULT_WORKERS}; "
+            "0: none)",
+        )
         parser.add_argument("--no-progress", action="store_true", help="no progress line")
 
     def handle(self, *args: Any, **options: Any) -> None:
         name: str = options["file"]
         if options["batch"] < 1:
             raise CommandError("--batch must be at least 1")
+        if options["workers"] is not None and options["workers"] < 0:
+            raise CommandError("--workers must be at least 0")
         try:
             stream: IO[bytes] = sys.stdin.buffer if name == "-" else Path(name).open("rb")  # noqa: SIM115
         except OSError as exc:
@@ -61,7 +72,9 @@ class Command(BaseCommand):
                 progress.update(position[0])
 
         try:
-            result = import_national(lines(), batch_size=options["batch"], on_batch=on_batch)
+            result = import_national(
+                lines(), batch_size=options["batch"], on_batch=on_batch, workers=options["workers"]
+            )
         finally:
             if stream is not sys.stdin.buffer:
                 stream.close()
