@@ -81,6 +81,7 @@ class NationalRecord:
             written_result_required=written_result_required,
             eresult=b.eresult,
             rating=b.rating,
+            synced=b.synced,
         )
 
 
@@ -281,6 +282,8 @@ def parse_record(obj: Any) -> NationalRecord:
         written_result_required=False,
         eresult=eresult,
         rating="",
+        # A record in the national sync format is what the previous system sent to DVCQG.
+        synced=True,
     )
     return NationalRecord(
         code=code,

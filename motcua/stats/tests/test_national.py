@@ -74,6 +74,7 @@ def test_it_maps_every_field() -> None:
         citizen_data=True,
         written_result_required=True,
         eresult=True,
+        synced=True,  # it came in the national sync format
     )
     assert facts.outcome(f) == facts.Outcome.EARLY
     assert parse_record(record()).receiving_agency_code == "000.00.21.H16"  # default: DonViXuLy
