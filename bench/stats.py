@@ -34,10 +34,13 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from bench.stats_import import _url  # noqa: E402 (after the path is set)
+from bench.stats_import import recreate_named_database as _recreate  # noqa: E402
 
 BENCH_DB = "motcua_bench_stats_big"
 DEFAULT_SERVER = "postgres://postgres@127.0.0.1:5432/"
@@ -46,18 +49,8 @@ TARGET_SECONDS = 1.0
 TARGET_RATIO = 10.0
 
 
-def _url(url: str, name: str, scheme: str | None = None) -> str:
-    p = urlsplit(url)
-    return urlunsplit((scheme or p.scheme, p.netloc, "/" + name, p.query, ""))
-
-
 def recreate_database(url: str, *, drop_only: bool = False) -> None:
-    import psycopg
-
-    with psycopg.connect(_url(url, "postgres", "postgresql"), autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{BENCH_DB}" WITH (FORCE)')
-        if not drop_only:
-            conn.execute(f'CREATE DATABASE "{BENCH_DB}"')
+    _recreate(url, BENCH_DB, drop_only=drop_only)
 
 
 def timed(fn: Callable[[], Any], repeat: int) -> tuple[float, Any]:

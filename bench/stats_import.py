@@ -38,13 +38,18 @@ def _url(url: str, name: str, scheme: str | None = None) -> str:
     return urlunsplit((scheme or p.scheme, p.netloc, "/" + name, p.query, ""))
 
 
-def recreate_database(url: str, *, drop_only: bool = False) -> None:
+def recreate_named_database(url: str, name: str, *, drop_only: bool = False) -> None:
+    """Drop (and unless ``drop_only`` create again) the scratch database ``name``."""
     import psycopg
 
     with psycopg.connect(_url(url, "postgres", "postgresql"), autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{BENCH_DB}" WITH (FORCE)')
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         if not drop_only:
-            conn.execute(f'CREATE DATABASE "{BENCH_DB}"')
+            conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def recreate_database(url: str, *, drop_only: bool = False) -> None:
+    recreate_named_database(url, BENCH_DB, drop_only=drop_only)
 
 
 def import_bench(

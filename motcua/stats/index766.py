@@ -22,7 +22,7 @@ from django.utils.translation import gettext
 
 from motcua.stats.facts import COUNTERS
 from motcua.stats.models import AgencyDayCount, DailyCount, DossierFact
-from motcua.stats.report06a import Period, subtree
+from motcua.stats.report06a import Period, ended_counters, received_counters, subtree
 from motcua.units.models import AdministrativeUnit, Agency
 from motcua.workdays.rules import ClockError, WorkingCalendar
 from motcua.workdays.selectors import working_calendar
@@ -220,14 +220,7 @@ def dossier_sums(period: IndexPeriod, agency_ids: Iterable[int]) -> dict[int, Co
     """Per agency: every counter summed over the period, and the prefix sums at its end."""
     within = Q(day__gte=period.first, day__lte=period.last)
     prev = Q(day__gte=dt.date(period.year - 1, 1, 1), day__lte=dt.date(period.year - 1, 12, 31))
-    received = F("received_online") + F("received_direct") + F("received_postal")
-    ended = (
-        F("settled_early")
-        + F("settled_on_time")
-        + F("settled_late")
-        + F("withdrawn")
-        + F("stopped")
-    )
+    received, ended = received_counters(), ended_counters()
     rows = (
         AgencyDayCount.objects.filter(agency_id__in=list(agency_ids), day__lte=period.last)
         .values("agency_id")

@@ -203,6 +203,23 @@ def cell_facts(cell: str, period: Period, agency_ids: Iterable[int]) -> Any:
 # -- the report ------------------------------------------------------------------------------------
 
 
+def received_counters() -> Any:
+    """A rollup row's dossiers received that day (every channel)."""
+    return F("received_online") + F("received_direct") + F("received_postal")
+
+
+def ended_counters() -> Any:
+    """A rollup row's dossiers that left the pending pool that day (settled, withdrawn,
+    stopped)."""
+    return (
+        F("settled_early")
+        + F("settled_on_time")
+        + F("settled_late")
+        + F("withdrawn")
+        + F("stopped")
+    )
+
+
 def _fold(nodes: Sequence[Node], per_agency: dict[int, Row], period: Period, node: Any) -> Report:
     report = Report(period=period, node=node)
     for n in nodes:
@@ -222,14 +239,7 @@ def report_06a(period: Period, node: Agency | None = None) -> Report:
     nodes, agency_ids = row_nodes(node)
     before = Q(day__lt=period.first)
     within = Q(day__gte=period.first, day__lte=period.last)
-    received = F("received_online") + F("received_direct") + F("received_postal")
-    ended = (
-        F("settled_early")
-        + F("settled_on_time")
-        + F("settled_late")
-        + F("withdrawn")
-        + F("stopped")
-    )
+    received, ended = received_counters(), ended_counters()
     sums = (
         AgencyDayCount.objects.filter(agency_id__in=agency_ids, day__lte=period.last)
         .values("agency_id")
