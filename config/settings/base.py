@@ -92,6 +92,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         "transaction_mode": "IMMEDIATE",
     }
+else:
+    # Server-side parameter binding lets psycopg prepare the statements a connection runs
+    # repeatedly (after 5 uses): the hot paths' fixed SQL is parsed and planned once
+    # (bench/portal.py, bench/lifecycle.py; BENCHMARKS.md).
+    DATABASES["default"]["OPTIONS"] = {
+        "server_side_binding": env_bool("DB_SERVER_SIDE_BINDING", True)
+    }
 
 # Covering indexes (INCLUDE) serve the work queues on PostgreSQL; SQLite just ignores the extra
 # columns, which is fine for the embedded default.

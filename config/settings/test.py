@@ -23,6 +23,7 @@ if os.environ.get("MOTCUA_TEST_DB") == "postgres":
             os.environ.get("MOTCUA_TEST_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/motcua")
         )
     }
+    DATABASES["default"]["OPTIONS"] = {"server_side_binding": True}  # as in production
 else:
     DATABASES = {
         "default": {
