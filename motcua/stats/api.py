@@ -20,7 +20,7 @@ from motcua.stats.index766 import (
 )
 from motcua.stats.report06a import Period, report_06a
 from motcua.stats.schemas import IndexOut, Report06aOut, StatsErrorOut
-from motcua.units.models import Agency
+from motcua.units.models import AdministrativeUnit, Agency
 
 router = Router(tags=["statistics"], auth=token_auth)
 ERRORS: dict[int, type[StatsErrorOut]] = {
@@ -64,6 +64,13 @@ def find_agency(code: str | None) -> Agency | None:
     return agency
 
 
+def find_unit(code: str) -> AdministrativeUnit:
+    unit = AdministrativeUnit.objects.filter(code=code.strip(), valid_to__isnull=True).first()
+    if unit is None:
+        raise NotFound(f"Unknown administrative unit {code!r}")
+    return unit
+
+
 @router.get(
     "/report-06a",
     response={200: Report06aOut, **ERRORS},
@@ -78,17 +85,24 @@ def report_06a_api(
     agency: Annotated[
         str | None, Query(description="Agency code; its children are the rows (none: province)")
     ] = None,
+    unit: Annotated[
+        str | None,
+        Query(description="Or a locality (administrative-unit code): its child units are the rows"),
+    ] = None,
 ) -> Any:
     """One row per child of the agency (the province without `agency`) and the total. The
     identity carried over + received = settled + withdrawn + pending + stopped is checked per
     row (`identity_holds`)."""
     require_official(request)
     period = parse_period(date_from, date_to)
-    report = report_06a(period, find_agency(agency))
+    if agency and unit:
+        raise InvalidInput("Give `agency` or `unit`, not both", field="unit")
+    report = report_06a(period, find_unit(unit) if unit else find_agency(agency))
     return {
         "date_from": period.first,
         "date_to": period.last,
         "agency": agency or None,
+        "unit": unit or None,
         "rows": [r.as_dict() for r in report.rows],
         "total": {**report.total.as_dict(), "code": "", "name": "Tổng cộng"},
     }

@@ -18,7 +18,7 @@ from django.db.models import Count, F, Q, Sum
 
 from motcua.stats.facts import VN, EndKind
 from motcua.stats.models import AgencyDayCount, DossierFact
-from motcua.units.models import Agency
+from motcua.units.models import AdministrativeUnit, Agency
 
 CELLS: tuple[str, ...] = (
     "received_online",
@@ -109,7 +109,7 @@ class Row:
 @dataclass(slots=True)
 class Report:
     period: Period
-    node: Agency | None
+    node: Agency | AdministrativeUnit | None
     rows: list[Row] = field(default_factory=list)
     total: Row = field(default_factory=lambda: Row(code="", name=""))
 
@@ -119,11 +119,17 @@ class Report:
 
 @dataclass(frozen=True, slots=True)
 class Node:
-    """A report row: an agency and every agency under it (or the agency alone: ``own``)."""
+    """A report row: an agency and every agency under it (or the agency alone: ``own``), or a
+    locality (administrative unit) and every agency located in it."""
 
-    agency: Agency
+    code: str
+    name: str
     agency_ids: frozenset[int]
     own: bool = False
+
+
+def _agency_node(agency: Agency, ids: frozenset[int], *, own: bool = False) -> Node:
+    return Node(agency.code, agency.name, ids, own)
 
 
 def agency_tree() -> tuple[dict[int, Agency], dict[int | None, list[int]]]:
@@ -144,22 +150,47 @@ def subtree(root: int, children: dict[int | None, list[int]]) -> frozenset[int]:
     return frozenset(out)
 
 
-def row_nodes(node: Agency | None) -> tuple[list[Node], frozenset[int]]:
+def unit_row_nodes(unit: AdministrativeUnit) -> tuple[list[Node], frozenset[int]]:
+    """The rows of a locality: the agencies located in the unit itself, then one row per child
+    unit in force with the agencies located anywhere in it (units without agencies left out)."""
+    located: dict[int, set[int]] = {}
+    for pk, unit_id in Agency.objects.values_list("pk", "unit_id"):
+        located.setdefault(unit_id, set()).add(pk)
+    units = {u.pk: u for u in AdministrativeUnit.objects.filter(valid_to__isnull=True)}
+    units.setdefault(unit.pk, unit)
+    children: dict[int | None, list[int]] = {}
+    for u in sorted(units.values(), key=lambda u: u.code):
+        children.setdefault(u.parent_id, []).append(u.pk)
+
+    def agencies_in(unit_ids: frozenset[int]) -> frozenset[int]:
+        return frozenset().union(*(located.get(u, set()) for u in unit_ids))
+
+    rows = [Node(unit.code, unit.name, frozenset(located.get(unit.pk, set())), own=True)]
+    for child in children.get(unit.pk, []):
+        ids = agencies_in(subtree(child, children))
+        if ids:
+            rows.append(Node(units[child].code, units[child].name, ids))
+    return rows, agencies_in(subtree(unit.pk, children))
+
+
+def row_nodes(node: Agency | AdministrativeUnit | None) -> tuple[list[Node], frozenset[int]]:
     """The rows under ``node`` (``None``: the province, i.e. the tree's roots) and all their
     agencies. The node's own dossiers form a row of their own when it has children."""
+    if isinstance(node, AdministrativeUnit):
+        return unit_row_nodes(node)
     agencies, children = agency_tree()
     if node is None:
         roots = children.get(None, [])
         if len(roots) == 1:
             node = agencies[roots[0]]
         else:
-            rows = [Node(agencies[r], subtree(r, children)) for r in roots]
+            rows = [_agency_node(agencies[r], subtree(r, children)) for r in roots]
             return rows, frozenset().union(*(n.agency_ids for n in rows))
     kids = children.get(node.pk, [])
     if not kids:
-        return [Node(node, frozenset({node.pk}))], frozenset({node.pk})
-    rows = [Node(node, frozenset({node.pk}), own=True)]
-    rows += [Node(agencies[k], subtree(k, children)) for k in kids]
+        return [_agency_node(node, frozenset({node.pk}))], frozenset({node.pk})
+    rows = [_agency_node(node, frozenset({node.pk}), own=True)]
+    rows += [_agency_node(agencies[k], subtree(k, children)) for k in kids]
     return rows, subtree(node.pk, children)
 
 
@@ -223,7 +254,7 @@ def ended_counters() -> Any:
 def _fold(nodes: Sequence[Node], per_agency: dict[int, Row], period: Period, node: Any) -> Report:
     report = Report(period=period, node=node)
     for n in nodes:
-        row = Row(code=n.agency.code, name=n.agency.name)
+        row = Row(code=n.code, name=n.name)
         for agency_id in n.agency_ids:
             if agency_id in per_agency:
                 row.add(per_agency[agency_id])
@@ -234,7 +265,7 @@ def _fold(nodes: Sequence[Node], per_agency: dict[int, Row], period: Period, nod
     return report
 
 
-def report_06a(period: Period, node: Agency | None = None) -> Report:
+def report_06a(period: Period, node: Agency | AdministrativeUnit | None = None) -> Report:
     """Report II.06a from the daily rollups (prefix sums; one grouped query)."""
     nodes, agency_ids = row_nodes(node)
     before = Q(day__lt=period.first)
@@ -284,7 +315,7 @@ def report_06a(period: Period, node: Agency | None = None) -> Report:
     return _fold(nodes, per_agency, period, node)
 
 
-def report_06a_scan(period: Period, node: Agency | None = None) -> Report:
+def report_06a_scan(period: Period, node: Agency | AdministrativeUnit | None = None) -> Report:
     """The same report counted straight from the facts (one scan): the reference the rollups are
     checked against, and the benchmark's baseline."""
     nodes, agency_ids = row_nodes(node)

@@ -30,6 +30,7 @@ class Report06aOut(Schema):
     date_from: dt.date
     date_to: dt.date
     agency: str | None
+    unit: str | None = None
     rows: list[Report06aRowOut]
     total: Report06aRowOut
 

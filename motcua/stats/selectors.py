@@ -93,8 +93,8 @@ def row_agency_ids(node: Agency | None, row: str) -> tuple[str, frozenset[int]]:
     if not row:
         return "", all_ids
     for n in nodes:
-        if n.agency.code == row:
-            return n.agency.name, n.agency_ids
+        if n.code == row:
+            return n.name, n.agency_ids
     raise NotFound(f"No row {row!r} in this report")
 
 

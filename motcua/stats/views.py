@@ -125,7 +125,7 @@ def _table(report: Report, scope: AgencyScope, params: dict[str, str]) -> dict[s
     """The report's rows with, for every number, the link to the dossiers behind it (when the
     user may see some of them) and, for a unit with units under it, the link to its report."""
     nodes, all_ids = row_nodes(report.node)
-    by_code = {n.agency.code: n for n in nodes}
+    by_code = {n.code: n for n in nodes}
     drill_url = reverse("stats:drill")
     report_url = reverse("stats:report_06a")
 

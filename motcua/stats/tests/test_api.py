@@ -72,3 +72,32 @@ def test_only_officials_read_statistics(world: Any) -> None:
     client = Client()
     client.force_login(world.citizen)
     assert client.get(URL, {"from": "2026-03-01", "to": "2026-03-31"}).status_code == 403
+
+
+def test_the_report_of_a_locality_has_a_row_per_child_unit(world: Any, received: None) -> None:
+    """By administrative unit: the province's own agencies, then each commune with the agencies
+    located in it (communes without agencies are left out)."""
+    from motcua.units.tests.factories import CommuneFactory
+
+    commune = CommuneFactory(name="Phường Tân Lập")
+    CommuneFactory(name="Xã không có cơ quan")
+    world.justice.unit = commune
+    world.justice.save(update_fields=["unit"])
+    client = Client()
+    client.force_login(world.clerk)
+    body = client.get(URL, {"from": "2026-03-01", "to": "2026-03-31", "unit": "66"}).json()
+    assert body["unit"] == "66"
+    rows = {r["code"]: r for r in body["rows"]}
+    assert list(rows) == [commune.code]  # the province's own agencies received nothing
+    assert rows[commune.code]["name"] == "Phường Tân Lập"
+    assert rows[commune.code]["received_direct_postal"] == 2
+    assert body["total"]["received_direct_postal"] == 2
+    code = str(commune.code)
+    body = client.get(URL, {"from": "2026-03-01", "to": "2026-03-31", "unit": code}).json()
+    assert [r["code"] for r in body["rows"]] == [commune.code]
+    bad = client.get(URL, {"from": "2026-03-01", "to": "2026-03-31", "unit": "00000"})
+    assert bad.status_code == 404
+    both = client.get(
+        URL, {"from": "2026-03-01", "to": "2026-03-31", "unit": "66", "agency": JUSTICE}
+    )
+    assert both.status_code == 422 and both.json()["field"] == "unit"
