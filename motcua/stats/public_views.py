@@ -313,7 +313,7 @@ def drill_page(request: HttpRequest, month: str, unit: str, drill: str) -> HttpR
             page=page,
             items=items,
             against=against,
-            query="loai=mat-diem&" if against else "",
+            query="loai=mat-diem" if against else "",
         ),
     )
 
