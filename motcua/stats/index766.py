@@ -22,7 +22,14 @@ from django.utils.translation import gettext
 
 from motcua.stats.facts import COUNTERS
 from motcua.stats.models import AgencyDayCount, DailyCount, DossierFact
-from motcua.stats.report06a import Period, ended_counters, received_counters, subtree
+from motcua.stats.report06a import (
+    Period,
+    agency_tree,
+    ended_counters,
+    received_counters,
+    subtree,
+    unit_row_nodes,
+)
 from motcua.units.models import AdministrativeUnit, Agency
 from motcua.workdays.rules import ClockError, WorkingCalendar
 from motcua.workdays.selectors import working_calendar
@@ -165,49 +172,30 @@ class UnknownUnit(ValueError):
     pass
 
 
-def _agencies() -> dict[int, tuple[str, str, str, int | None, int]]:
-    """pk → (code, name, level, parent_id, unit_id)."""
-    return {
-        pk: (code, name, level, parent, unit)
-        for pk, code, name, level, parent, unit in Agency.objects.values_list(
-            "pk", "code", "name", "level", "parent_id", "unit_id"
-        )
-    }
-
-
-def _scope_of(agencies: dict[int, Any], ids: frozenset[int], **kw: Any) -> Scope:
-    communes = frozenset(pk for pk in ids if agencies[pk][2] == "commune")
+def _scope_of(agencies: dict[int, Agency], ids: frozenset[int], **kw: Any) -> Scope:
+    communes = frozenset(pk for pk in ids if agencies[pk].level == "commune")
     return Scope(agency_ids=ids, commune_ids=communes, **kw)
 
 
 def resolve_scope(code: str = "") -> Scope:
     """``""``: the province; an agency code (``000.00.03.H16``): the agency and those under
     it; an administrative-unit code (``24133``): the agencies located in that locality."""
-    agencies = _agencies()
+    agencies, children = agency_tree()
     code = (code or "").strip()
     if not code:
-        roots = [pk for pk, a in agencies.items() if a[3] is None]
-        name = agencies[roots[0]][1] if len(roots) == 1 else gettext("Toàn tỉnh")
+        roots = children.get(None, [])
+        name = agencies[roots[0]].name if len(roots) == 1 else gettext("Toàn tỉnh")
         return _scope_of(agencies, frozenset(agencies), code="", name=name, level="province")
     if "." in code:
-        match = [pk for pk, a in agencies.items() if a[0] == code]
-        if not match:
+        match = next((a for a in agencies.values() if a.code == code), None)
+        if match is None:
             raise UnknownUnit(f"Unknown agency {code!r}")
-        children: dict[int | None, list[int]] = {}
-        for pk, a in agencies.items():
-            children.setdefault(a[3], []).append(pk)
-        ids = subtree(match[0], children)
-        return _scope_of(agencies, ids, code=code, name=agencies[match[0]][1], level="agency")
+        ids = subtree(match.pk, children)
+        return _scope_of(agencies, ids, code=code, name=match.name, level="agency")
     unit = AdministrativeUnit.objects.filter(code=code, valid_to__isnull=True).first()
     if unit is None:
         raise UnknownUnit(f"Unknown administrative unit {code!r}")
-    units: dict[int | None, list[int]] = {}
-    for pk, parent in AdministrativeUnit.objects.filter(valid_to__isnull=True).values_list(
-        "pk", "parent_id"
-    ):
-        units.setdefault(parent, []).append(pk)
-    unit_ids = subtree(unit.pk, units)
-    ids = frozenset(pk for pk, a in agencies.items() if a[4] in unit_ids)
+    _, ids = unit_row_nodes(unit)  # every agency located in the locality
     return _scope_of(agencies, ids, code=code, name=unit.name, level="locality")
 
 
@@ -790,21 +778,18 @@ def rank_index(
     """Every unit of a ranking with its index, best first (equal totals share a rank)."""
     if ranking not in RANKINGS:
         raise ValueError(f"unknown ranking {ranking!r}")
-    agencies = _agencies()
-    children: dict[int | None, list[int]] = {}
-    for pk, a in agencies.items():
-        children.setdefault(a[3], []).append(pk)
+    agencies, children = agency_tree()
     if ranking == "communes":
-        members = [pk for pk, a in agencies.items() if a[2] == "commune"]
+        members = [pk for pk, a in agencies.items() if a.level == "commune"]
     else:
         roots = children.get(None, [])
         below_root = [pk for r in roots for pk in children.get(r, [])]
-        members = [pk for pk in below_root if agencies[pk][2] != "commune"] or roots
+        members = [pk for pk in below_root if agencies[pk].level != "commune"] or roots
     inputs = _inputs(period, agencies)
     results = []
     for pk in members:
-        code, name, *_ = agencies[pk]
-        scope = _scope_of(agencies, subtree(pk, children), code=code, name=name, level="agency")
+        a = agencies[pk]
+        scope = _scope_of(agencies, subtree(pk, children), code=a.code, name=a.name, level="agency")
         results.append(_for_scope(period, scope, inputs, eresult_method))
     results.sort(key=lambda r: (-r.total, r.unit_code))
     for i, r in enumerate(results):

@@ -133,7 +133,9 @@ def _agency_node(agency: Agency, ids: frozenset[int], *, own: bool = False) -> N
 
 
 def agency_tree() -> tuple[dict[int, Agency], dict[int | None, list[int]]]:
-    agencies = {a.pk: a for a in Agency.objects.only("pk", "code", "name", "parent_id", "level")}
+    agencies = {
+        a.pk: a for a in Agency.objects.only("pk", "code", "name", "parent_id", "level", "unit_id")
+    }
     children: dict[int | None, list[int]] = {}
     for a in sorted(agencies.values(), key=lambda a: a.code):
         children.setdefault(a.parent_id, []).append(a.pk)

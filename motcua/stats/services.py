@@ -179,6 +179,15 @@ def _native_fact(
     return dims, fact, extra
 
 
+def _fill(row: DossierFact, dims: Dims, fact: Fact, extra: dict[str, Any]) -> None:
+    """Write a native dossier's fact, dimensions and descriptive columns onto its row."""
+    for name in FACT_FIELDS:
+        setattr(row, name, getattr(fact, name))
+    row.agency_id, row.receiving_agency_id, row.procedure_id, row.channel = dims
+    for name, value in extra.items():
+        setattr(row, name, value)
+
+
 def dossier_changed(dossier: Any, *, flags_may_change: bool = True) -> None:
     """Bring the dossier's fact and the rollups in step (inside the caller's transaction, which
     holds the dossier's row lock, so two changes of one dossier cannot interleave).
@@ -195,11 +204,7 @@ def dossier_changed(dossier: Any, *, flags_may_change: bool = True) -> None:
         if fact_of(row) == fact and dims_of(row) == dims and row.status == extra["status"]:
             return
         before = keyed(dims_of(row), fact_of(row))
-    for name in FACT_FIELDS:
-        setattr(row, name, getattr(fact, name))
-    row.agency_id, row.receiving_agency_id, row.procedure_id, row.channel = dims
-    for name, value in extra.items():
-        setattr(row, name, value)
+    _fill(row, dims, fact, extra)
     row.save()
     after = keyed(dims, fact)
     after.subtract(before)
@@ -320,11 +325,7 @@ def rebuild_native_facts() -> int:
     for dossier in Dossier.objects.order_by("pk").iterator(chunk_size=2000):
         dims, fact, extra = _native_fact(dossier)
         row = DossierFact(dossier_id=dossier.pk, source=Source.NATIVE)
-        for name in FACT_FIELDS:
-            setattr(row, name, getattr(fact, name))
-        row.agency_id, row.receiving_agency_id, row.procedure_id, row.channel = dims
-        for name, value in extra.items():
-            setattr(row, name, value)
+        _fill(row, dims, fact, extra)
         row.save()
         n += 1
     rebuild_rollups()
