@@ -39,7 +39,7 @@ from urllib.parse import urlsplit
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.stats_import import _url  # noqa: E402 (after the path is set)
+from bench.stats_import import _url, setup_django  # noqa: E402 (after the path is set)
 from bench.stats_import import recreate_named_database as _recreate  # noqa: E402
 
 BENCH_DB = "motcua_bench_stats_big"
@@ -126,36 +126,16 @@ def main(argv: list[str] | None = None) -> int:
         recreate_database(server)
     try:
         os.environ["DATABASE_URL"] = _url(server, BENCH_DB)
-        os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings.local"
-        os.environ["DEBUG"] = "0"
-        import django
-
-        django.setup()
-        from django.core.management import call_command
-        from django.core.management.base import OutputWrapper
-        from django.db import connection, transaction
+        version = setup_django(load=not args.reuse)
+        from django.db import connection
         from django.utils import translation
 
-        from motcua.catalog import demo as catalog_demo
         from motcua.stats.index766 import IndexPeriod, compute_index, drill_facts, rank_index
         from motcua.stats.models import DossierFact
         from motcua.stats.report06a import Period, report_06a, report_06a_scan
-        from motcua.units import demo as units_demo
-        from motcua.workdays import demo as workdays_demo
 
         translation.activate("vi")
         ok = True
-        if not args.reuse:
-            call_command("migrate", verbosity=0)
-            quiet = OutputWrapper(open(os.devnull, "w"))  # noqa: SIM115
-            with transaction.atomic():
-                units_demo.load(out=quiet)
-                workdays_demo.load(out=quiet)
-                catalog_demo.load(out=quiet)
-        with connection.cursor() as cur:
-            cur.execute("SHOW server_version")
-            row = cur.fetchone()
-            version = row[0] if row else "?"
         print(
             f"Statistics benchmark — PostgreSQL {version}, Python {platform.python_version()}"
             f" on {platform.machine()}, {os.cpu_count()} CPU(s)"

@@ -52,6 +52,35 @@ def recreate_database(url: str, *, drop_only: bool = False) -> None:
     recreate_named_database(url, BENCH_DB, drop_only=drop_only)
 
 
+def setup_django(*, load: bool) -> str:
+    """Django on the scratch database named by ``DATABASE_URL``; with ``load``: migrated, with
+    the demo agencies, calendar and catalog. Returns the server's version."""
+    os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings.local"
+    os.environ["DEBUG"] = "0"
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.core.management.base import OutputWrapper
+    from django.db import connection, transaction
+
+    from motcua.catalog import demo as catalog_demo
+    from motcua.units import demo as units_demo
+    from motcua.workdays import demo as workdays_demo
+
+    if load:
+        call_command("migrate", verbosity=0)
+        quiet = OutputWrapper(open(os.devnull, "w"))  # noqa: SIM115
+        with transaction.atomic():
+            units_demo.load(out=quiet)
+            workdays_demo.load(out=quiet)
+            catalog_demo.load(out=quiet)
+    with connection.cursor() as cur:
+        cur.execute("SHOW server_version")
+        row = cur.fetchone()
+    return str(row[0]) if row else "?"
+
+
 def import_bench(
     *,
     scale: int = 1,
@@ -122,28 +151,7 @@ def main(argv: list[str] | None = None) -> int:
     recreate_database(server)
     try:
         os.environ["DATABASE_URL"] = _url(server, BENCH_DB)
-        os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings.local"
-        os.environ["DEBUG"] = "0"
-        import django
-
-        django.setup()
-        from django.core.management import call_command
-        from django.core.management.base import OutputWrapper
-        from django.db import connection, transaction
-
-        from motcua.catalog import demo as catalog_demo
-        from motcua.units import demo as units_demo
-        from motcua.workdays import demo as workdays_demo
-
-        call_command("migrate", verbosity=0)
-        quiet = OutputWrapper(open(os.devnull, "w"))  # noqa: SIM115
-        with transaction.atomic():
-            units_demo.load(out=quiet)
-            workdays_demo.load(out=quiet)
-            catalog_demo.load(out=quiet)
-        with connection.cursor() as cur:
-            cur.execute("SHOW server_version")
-            version = cur.fetchone()[0]
+        version = setup_django(load=True)
         print(
             f"History import benchmark — PostgreSQL {version}, Python {platform.python_version()}"
             f" on {platform.machine()}, {os.cpu_count()} CPU(s), batch {args.batch:,},"
