@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from dataclasses import dataclass
+from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -72,9 +72,9 @@ COUNTERS: tuple[str, ...] = (
 )
 
 
-@dataclass(frozen=True, slots=True)
-class Fact:
-    """One dossier as the statistics see it. Instants are aware datetimes."""
+class Fact(NamedTuple):
+    """One dossier as the statistics see it. Instants are aware datetimes. (A named tuple, not a
+    frozen dataclass: the history import builds one per record, and this is ~4× cheaper.)"""
 
     channel: str  # direct / online / postal
     received_at: dt.datetime | None  # NgayTiepNhan; None: never accepted (not counted)
@@ -100,6 +100,8 @@ class Fact:
 
 
 def local_day(t: dt.datetime) -> dt.date:
+    if t.tzinfo is VN:  # imported instants are built in VN time: no conversion to make
+        return t.date()
     return t.astimezone(VN).date()
 
 
@@ -141,53 +143,61 @@ def p766_deadline(fact: Fact) -> tuple[dt.datetime | None, bool]:
 
 def contributions(fact: Fact) -> Counter[tuple[dt.date, str]]:
     """``(day, counter) → +n``: what this dossier adds to the daily rollups."""
-    out: Counter[tuple[dt.date, str]] = Counter()
+    return Counter(contribution_list(fact))
+
+
+def contribution_list(fact: Fact) -> list[tuple[dt.date, str]]:
+    """The ``(day, counter)`` pairs this dossier adds 1 to (a pair may repeat). The history
+    import runs this per record: a list is cheaper to build than a Counter."""
+    out: list[tuple[dt.date, str]] = []
+    add = out.append
     if fact.received_at is None:
         return out
     received = local_day(fact.received_at)
-    out[(received, f"received_{fact.channel}")] += 1
+    add((received, f"received_{fact.channel}"))
     if fact.channel == "online" and (fact.eresult or not fact.written_result_required):
-        out[(received, "online_counted")] += 1
+        add((received, "online_counted"))
     for flag in ("paid_online", "digitized", "reused", "from_store", "citizen_data", "synced"):
         if getattr(fact, flag):
-            out[(received, flag)] += 1
+            add((received, flag))
     if fact.has_fee:
-        out[(received, "fee_due")] += 1
+        add((received, "fee_due"))
 
     ended = local_day(fact.ended_at) if fact.ended_at is not None else None
     if ended is not None:
         if fact.end_kind == EndKind.SETTLED:
-            out[(ended, f"settled_{outcome(fact)}")] += 1
+            settled = outcome(fact)
+            add((ended, f"settled_{settled}"))
             if fact.written_result_required:
-                out[(ended, "written_result_settled")] += 1
+                add((ended, "written_result_settled"))
                 if fact.eresult:
-                    out[(ended, "eresult")] += 1
+                    add((ended, "eresult"))
             if fact.eresult:
-                out[(ended, "eresult_any")] += 1
+                add((ended, "eresult_any"))
             if fact.rating:
-                out[(ended, "rated")] += 1
-            if fact.rating == "not_satisfied" or outcome(fact) == Outcome.LATE:
-                out[(ended, "unhappy")] += 1
+                add((ended, "rated"))
+            if fact.rating == "not_satisfied" or settled == Outcome.LATE:
+                add((ended, "unhappy"))
         else:
-            out[(ended, fact.end_kind)] += 1
+            add((ended, fact.end_kind))
 
     # II.06a: pending and overdue from the due day until the end day.
     if fact.due_at is not None and (fact.ended_at is None or fact.ended_at > fact.due_at):
-        out[(max(local_day(fact.due_at), received), "overdue_start")] += 1
+        add((max(local_day(fact.due_at), received), "overdue_start"))
         if ended is not None:
-            out[(ended, "overdue_end")] += 1
+            add((ended, "overdue_end"))
 
     # 766 progress: the same shape with the national end-time rules.
     deadline, forced_late = p766_deadline(fact)
     if ended is not None:
         late = forced_late or (deadline is not None and fact.ended_at > deadline)  # type: ignore[operator]
-        out[(ended, "p766_late" if late else "p766_on_time")] += 1
+        add((ended, "p766_late" if late else "p766_on_time"))
     if forced_late:
-        out[(received, "p766_overdue_start")] += 1
+        add((received, "p766_overdue_start"))
         if ended is not None:
-            out[(ended, "p766_overdue_end")] += 1
+            add((ended, "p766_overdue_end"))
     elif deadline is not None and (fact.ended_at is None or fact.ended_at > deadline):
-        out[(max(local_day(deadline), received), "p766_overdue_start")] += 1
+        add((max(local_day(deadline), received), "p766_overdue_start"))
         if ended is not None:
-            out[(ended, "p766_overdue_end")] += 1
+            add((ended, "p766_overdue_end"))
     return out

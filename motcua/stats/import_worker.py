@@ -8,6 +8,7 @@ facts, its rollup delta, its ``COPY`` payload) for the importing process to writ
 
 from __future__ import annotations
 
+import gc
 import os
 from typing import Any
 
@@ -30,9 +31,19 @@ def init(
         from django.db import connections
 
         connections["default"].settings_dict.update(database)
+        with connections["default"].cursor() as cursor:
+            # This session only looks facts up by code, a few thousand at a time: by the unique
+            # index, without parallel workers (the planner, counting on a table that grows
+            # under it, picks parallel sequential scans that cost the shared CPUs far more).
+            cursor.execute("SET enable_seqscan TO off")
+            cursor.execute("SET max_parallel_workers_per_gather TO 0")
         from motcua.stats.importer import _Catalog
 
         _catalog = _Catalog(agencies, procedures)
+        # Everything loaded so far lives as long as the process: out of the collector's sight,
+        # its full collections stop walking Django's objects again and again (measured: a
+        # batch of re-imported records ~58 → ~42 µs each).
+        gc.freeze()
     except BaseException as exc:  # reported by prepare(): a pool would respawn a dead worker
         _failed = exc
 

@@ -1,29 +1,31 @@
 """The history import: national-format dossiers (JSON lines) → imported facts and the rollups.
 
-Imported dossiers exist only as ``DossierFact`` rows with ``source="imported"`` (ADR 0015). Each
-batch of records is one transaction: its facts are written (a re-imported ``MaHoSo`` replaces
-its old fact) and the rollups move by the batch's summed difference with one ``apply_delta``.
-A crash loses no committed batch and never leaves half of one. Bad records are reported with
-their line number and reason, and skipped.
+Imported dossiers exist only as ``DossierFact`` rows with ``source="imported"`` (ADR 0015). An
+import is one transaction: all of it lands, or none of it (a re-run is idempotent, so committed
+batches would save no work). The records are read in batches: each batch's facts are written (a
+re-imported ``MaHoSo`` replaces its old fact) and its rollup delta is summed in memory into fine
+rows, which are written once at the end (or whenever they grow large): a quarter's 234,687
+records move ~23,000 rollup rows in all, against ~217,000 summed batch by batch. Bad records are
+reported with their line number and reason, and skipped.
 
 On PostgreSQL the records can be prepared by worker processes (``workers``; ADR 0015 §Speed):
 each worker decodes and checks a batch, reads the batch's stored facts, sums the batch's rollup
-delta and encodes its ``COPY`` payload; the main process takes the batches in file order and,
-in each batch's transaction, checks that the stored facts of its codes are still the ones the
-worker read (else it prepares the batch again itself, inside the transaction), then writes.
-The result — facts, rollups, errors and their line numbers — is the single-process one.
+delta and encodes its ``COPY`` payload; the main process takes the batches in file order and
+writes each — unless an earlier batch of this import wrote one of its codes, which the worker
+could not see: then it prepares the batch again itself, inside the transaction. The result —
+facts, rollups, errors and their line numbers — is the single-process one.
 
-Run one import at a time: two imports of the same new ``MaHoSo`` in parallel make the later
-batch fail on the unique code (nothing of that batch is written).
+Imports run one at a time on PostgreSQL (a transaction-level advisory lock: a second one waits).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import json
 import multiprocessing
 import os
-from collections import Counter, deque
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from itertools import chain
@@ -37,7 +39,14 @@ from motcua.stats import facts
 from motcua.stats.facts import Fact
 from motcua.stats.models import DossierFact, Source
 from motcua.stats.national import BadRecord, NationalRecord, parse_record
-from motcua.stats.services import FACT_FIELDS, Dims, Key, apply_delta
+from motcua.stats.services import (
+    FACT_FIELDS,
+    Dims,
+    Rows,
+    add_contributions,
+    apply_rows,
+    merge_rows,
+)
 
 try:  # orjson parses several times faster when it is installed; json otherwise
     import orjson
@@ -50,6 +59,9 @@ DEFAULT_BATCH = 5_000
 # Worker processes preparing batches on PostgreSQL (measured on 2 CPUs: ADR 0015 §Speed).
 DEFAULT_WORKERS = 2
 _LOOKUP_CHUNK = 2_000
+# Summed rollup rows written before the end when they grow past this (bounded memory on a
+# migration of millions; a year of a province sums to ~100,000).
+FLUSH_ROWS = 200_000
 
 Item = tuple[int, bytes | str]  # (line number, the line as read)
 
@@ -59,6 +71,7 @@ class ImportResult:
     read: int = 0  # non-blank lines
     imported: int = 0  # new facts
     updated: int = 0  # facts replaced (a MaHoSo seen before, in the database or the file)
+    unchanged: int = 0  # records equal to the stored fact of their MaHoSo (nothing written)
     skipped: int = 0  # bad records
     errors: list[tuple[int, str]] = field(default_factory=list)  # (line number, reason)
 
@@ -155,8 +168,8 @@ def import_national(
     on_batch: Callable[[ImportResult], None] | None = None,
     workers: int | None = None,
 ) -> ImportResult:
-    """Import the records of ``lines`` (one JSON object per line) in transactions of
-    ``batch_size`` records; ``on_batch`` is called after each committed batch.
+    """Import the records of ``lines`` (one JSON object per line), ``batch_size`` at a time,
+    in one transaction; ``on_batch`` is called after each batch is written.
 
     ``workers``: processes preparing the batches (PostgreSQL only; 0: this process does it
     all; None: :func:`default_workers`). An input of one batch is always imported here."""
@@ -166,19 +179,45 @@ def import_national(
         workers = default_workers()
     if workers < 0:
         raise ValueError("workers must be at least 0")
-    if connection.vendor != "postgresql":
+    postgres = connection.vendor == "postgresql"
+    if not postgres:
         workers = 0
     catalog = _Catalog()
     result = ImportResult()
-    batches = _batches(lines, batch_size)
-    head = [b for b in (next(batches, None), next(batches, None)) if b is not None]
-    if workers and len(head) > 1:
-        _pipeline(chain(head, batches), catalog, result, on_batch, workers)
-        return result
-    for items in chain(head, batches):
-        _commit(items, catalog, result, None)
+    rollups: Rows = {}
+    codes: set[int] = set()
+
+    def written(prepared: _Prepared | None, items: list[Item]) -> None:
+        merge_rows(rollups, _write(items, catalog, result, prepared, codes))
+        if len(rollups) > FLUSH_ROWS:
+            apply_rows(rollups)
+            rollups.clear()
         if on_batch is not None:
             on_batch(result)
+
+    batches = _batches(lines, batch_size)
+    # What the process holds before the import stays out of the collector's full collections
+    # while it runs (they would walk it again and again as the batches' objects come and go).
+    gc.freeze()
+    try:
+        with transaction.atomic():
+            if postgres:
+                # The import is idempotent: a crash may lose its durability (import again), never
+                # half of it — so no WAL flush is waited for at the commit.
+                with connection.cursor() as cursor:
+                    cursor.execute("SET LOCAL synchronous_commit TO OFF")
+                    # One import at a time: the workers' reads must see every fact but this
+                    # import's own (a second import waits here until this one commits).
+                    cursor.execute("SELECT pg_advisory_xact_lock(hashtext('motcua.stats.import'))")
+            head = [b for b in (next(batches, None), next(batches, None)) if b is not None]
+            if workers and len(head) > 1:
+                _pipeline(chain(head, batches), catalog, written, workers)
+            else:
+                for items in chain(head, batches):
+                    written(None, items)
+            apply_rows(rollups)
+    finally:
+        gc.unfreeze()
     return result
 
 
@@ -193,11 +232,10 @@ class _Prepared:
     duplicates: int  # lines whose code an earlier line of the batch had (the later one wins)
     codes: list[str]  # the batch's codes, and the line each one comes from
     lines: list[int]
-    # The stored facts of these codes when the batch was prepared: code → (source, pk). Imported
-    # facts are never changed in place (a re-import deletes and inserts), so the same pk is the
-    # same fact; the main process compares this with what its transaction sees.
+    unchanged: frozenset[str]  # codes whose record equals their stored fact: nothing to write
+    # The stored facts of these codes when the batch was prepared: code → (source, pk).
     stored: dict[str, tuple[str, int]]
-    delta: Counter[Key]  # the rollups' move: new contributions − replaced facts' contributions
+    delta: Rows  # the rollups' move: new contributions − replaced facts' contributions
     # The facts to write (codes of native dossiers left out): the COPY payload on PostgreSQL
     # (text format), the parsed records elsewhere.
     rows: bytes | list[_Parsed]
@@ -219,26 +257,35 @@ def _prepare(items: Sequence[Item], catalog: _Catalog, *, copy: bool) -> _Prepar
             duplicates += 1
         batch[code] = parsed
     existing = _existing(list(batch)) if batch else {}
-    delta: Counter[Key] = Counter()
-    for source, _, dims, old in existing.values():
-        if source == Source.IMPORTED:
-            for (day, name), n in facts.contributions(old).items():
-                delta[(dims, day, name)] -= n
-    kept = [
-        p
-        for code, p in batch.items()
-        if code not in existing or existing[code][0] == Source.IMPORTED
-    ]
+    delta: Rows = {}
+    kept: list[_Parsed] = []
+    unchanged: set[str] = set()
+    for code, p in batch.items():
+        stored = existing.get(code)
+        if stored is None:
+            kept.append(p)
+            continue
+        if stored.source != Source.IMPORTED:
+            continue  # a native dossier's code: the writer reports it
+        r = p.record
+        if (stored.dims, stored.fact, stored.described) == (
+            p.dims,
+            p.fact,
+            (r.status, r.applicant_name),
+        ):
+            unchanged.add(code)  # a re-import of the same record: nothing moves
+            continue
+        add_contributions(delta, stored.dims, stored.fact, -1)
+        kept.append(p)
     for p in kept:
-        dims = p.dims
-        for (day, name), n in facts.contributions(p.fact).items():
-            delta[(dims, day, name)] += n
+        add_contributions(delta, p.dims, p.fact)
     return _Prepared(
         errors=errors,
         duplicates=duplicates,
         codes=list(batch),
         lines=[p.line for p in batch.values()],
-        stored={code: (source, pk) for code, (source, pk, _, _) in existing.items()},
+        unchanged=frozenset(unchanged),
+        stored={code: (stored.source, stored.pk) for code, stored in existing.items()},
         delta=delta,
         rows=_copy_payload(kept) if copy else kept,
         count=len(kept),
@@ -262,19 +309,33 @@ def _lookup(codes: list[str], columns: list[str]) -> Iterator[tuple[Any, ...]]:
         yield from DossierFact.objects.filter(code__in=chunk).values_list(*columns)
 
 
-def _existing(codes: list[str]) -> dict[str, tuple[str, int, Dims, Fact]]:
-    """The stored facts of these codes: code → (source, pk, dims, fact)."""
-    fields = ["code", "source", "id", "agency_id", "receiving_agency_id", "procedure_id"]
-    out: dict[str, tuple[str, int, Dims, Fact]] = {}
+@dataclass(frozen=True, slots=True)
+class _StoredFact:
+    source: str
+    pk: int
+    dims: Dims
+    fact: Fact
+    described: tuple[int, str]  # (status, applicant_name): stored, but not part of the fact
+
+
+def _existing(codes: list[str]) -> dict[str, _StoredFact]:
+    """The stored facts of these codes."""
+    fields = [
+        "code",
+        "source",
+        "id",
+        "agency_id",
+        "receiving_agency_id",
+        "procedure_id",
+        "status",
+        "applicant_name",
+    ]
+    out: dict[str, _StoredFact] = {}
     for row in _lookup(codes, [*fields, *FACT_FIELDS]):
         fact = Fact(*row[len(fields) :])
-        out[row[0]] = (row[1], row[2], (row[3], row[4], row[5], fact.channel), fact)
+        dims = (row[3], row[4], row[5], fact.channel)
+        out[row[0]] = _StoredFact(row[1], row[2], dims, fact, (row[6], row[7]))
     return out
-
-
-def _stored(codes: list[str]) -> dict[str, tuple[str, int]]:
-    """code → (source, pk) of the stored facts of these codes."""
-    return {code: (source, pk) for code, source, pk in _lookup(codes, ["code", "source", "id"])}
 
 
 _COLUMNS = [
@@ -295,18 +356,35 @@ _COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\
 _NULL = "\\N"
 
 
+def _copy_text(value: str) -> str:
+    return value.translate(_COPY_ESCAPES)
+
+
+# By exact type (bool before int would not matter: type() tells them apart).
+_ISO: dict[dt.datetime, str] = {}
+
+
+def _copy_instant(value: dt.datetime) -> str:
+    # An export repeats the same instants (minutes, 17:00 due dates) many times; a datetime's
+    # hash is cached, so the lookup is ~30× cheaper than isoformat() with a time zone.
+    text = _ISO.get(value)
+    if text is None:
+        if len(_ISO) >= 200_000:
+            _ISO.clear()
+        text = _ISO[value] = value.isoformat()
+    return text
+
+
+_COPY_FORMAT: dict[type, Callable[[Any], str]] = {
+    str: _copy_text,
+    bool: lambda v: "t" if v else "f",
+    int: str,
+    dt.datetime: _copy_instant,
+}
+
+
 def _copy_value(value: Any) -> str:
-    if value is None:
-        return _NULL
-    if value is True:
-        return "t"
-    if value is False:
-        return "f"
-    if isinstance(value, str):
-        return value.translate(_COPY_ESCAPES)
-    if isinstance(value, dt.datetime):
-        return value.isoformat()
-    return str(value)
+    return _NULL if value is None else _COPY_FORMAT[type(value)](value)
 
 
 def _copy_payload(batch: list[_Parsed]) -> bytes:
@@ -315,21 +393,22 @@ def _copy_payload(batch: list[_Parsed]) -> bytes:
     value = _copy_value
     lines = []
     for p in batch:
-        r, f = p.record, p.fact
+        r = p.record
+        agency, receiving, procedure, _ = p.dims
         lines.append(
             "\t".join(
-                (
-                    value(r.code),
+                [
+                    _copy_text(r.code),
                     source,
-                    str(p.dims[0]),
-                    str(p.dims[1]),
-                    str(p.dims[2]),
+                    str(agency),
+                    str(receiving),
+                    str(procedure),
                     str(r.status),
-                    value(r.applicant_name),
-                    facts.outcome(f),
+                    _copy_text(r.applicant_name),
+                    facts.outcome(p.fact),
                     now,
-                    *[value(getattr(f, name)) for name in FACT_FIELDS],
-                )
+                    *[value(v) for v in p.fact],  # the fact's fields, in FACT_FIELDS order
+                ]
             )
         )
     lines.append("")
@@ -339,47 +418,53 @@ def _copy_payload(batch: list[_Parsed]) -> bytes:
 # -- writing a batch (this process) ---------------------------------------------------------------
 
 
-def _commit(
-    items: Sequence[Item], catalog: _Catalog, result: ImportResult, prepared: _Prepared | None
-) -> None:
-    """One batch, one transaction. ``prepared`` (by a worker, outside this transaction) is used
-    when the stored facts of its codes are still the ones it read; else the batch is prepared
-    again here."""
+def _write(
+    items: Sequence[Item],
+    catalog: _Catalog,
+    result: ImportResult,
+    prepared: _Prepared | None,
+    written: set[int],
+) -> Rows:
+    """Write one batch's facts (inside the import's transaction); returns its rollup delta.
+
+    ``prepared`` was made by a worker, which reads the stored facts outside this transaction and
+    so cannot see what this import wrote: it is used unless one of its codes was written by an
+    earlier batch (``written``: the hashes of the codes written so far — a collision only costs
+    a needless re-preparation); then the batch is prepared again here. No other import can
+    write meanwhile (the import's lock, :func:`import_national`)."""
     postgres = connection.vendor == "postgresql"
     result.read += len(items)
-    with transaction.atomic():
+    if prepared is None or any(hash(code) in written for code in prepared.codes):
+        prepared = _prepare(items, catalog, copy=postgres)
+    written.update(map(hash, prepared.codes))
+    for line, reason in prepared.errors:
+        _bad(result, line, reason)
+    result.updated += prepared.duplicates
+    replaced = []
+    for code, line in zip(prepared.codes, prepared.lines, strict=True):
+        if code in prepared.unchanged:
+            result.unchanged += 1
+            continue
+        source, pk = prepared.stored.get(code, ("", 0))
+        if source == Source.IMPORTED:
+            replaced.append(pk)
+        elif source:
+            _bad(result, line, f"MaHoSo {code} belongs to a dossier of this system")
+    if not prepared.count:
+        return {}
+    if replaced:
         if postgres:
-            # The import is idempotent: a crash may lose the last batches' durability (import
-            # again), never half a batch — so no WAL flush is waited for at each commit.
             with connection.cursor() as cursor:
-                cursor.execute("SET LOCAL synchronous_commit TO OFF")
-        if prepared is None or (prepared.codes and _stored(prepared.codes) != prepared.stored):
-            prepared = _prepare(items, catalog, copy=postgres)
-        for line, reason in prepared.errors:
-            _bad(result, line, reason)
-        result.updated += prepared.duplicates
-        replaced = []
-        for code, line in zip(prepared.codes, prepared.lines, strict=True):
-            source, pk = prepared.stored.get(code, ("", 0))
-            if source == Source.IMPORTED:
-                replaced.append(pk)
-            elif source:
-                _bad(result, line, f"MaHoSo {code} belongs to a dossier of this system")
-        if not prepared.count:
-            return
-        if replaced:
-            if postgres:
-                with connection.cursor() as cursor:
-                    cursor.execute(
-                        f"DELETE FROM {DossierFact._meta.db_table} WHERE id = ANY(%s)",  # noqa: S608
-                        [replaced],
-                    )
-            else:
-                DossierFact.objects.filter(pk__in=replaced).delete()
-        _insert(prepared.rows)
-        apply_delta(prepared.delta)
+                cursor.execute(
+                    f"DELETE FROM {DossierFact._meta.db_table} WHERE id = ANY(%s)",  # noqa: S608
+                    [replaced],
+                )
+        else:
+            DossierFact.objects.filter(pk__in=replaced).delete()
+    _insert(prepared.rows)
     result.updated += len(replaced)
     result.imported += prepared.count - len(replaced)
+    return prepared.delta
 
 
 def _bad(result: ImportResult, line: int, reason: str) -> None:
@@ -426,11 +511,10 @@ def _row(p: _Parsed, now: Any) -> tuple[Any, ...]:
 def _pipeline(
     batches: Iterator[list[Item]],
     catalog: _Catalog,
-    result: ImportResult,
-    on_batch: Callable[[ImportResult], None] | None,
+    written: Callable[[_Prepared | None, list[Item]], None],
     workers: int,
 ) -> None:
-    """Workers prepare the batches; this process commits them in file order. At most two
+    """Workers prepare the batches; this process writes them in file order. At most two
     batches per worker are in flight (memory stays bounded whatever the file's size)."""
     from django.conf import settings
 
@@ -439,7 +523,10 @@ def _pipeline(
     database = {
         key: connection.settings_dict[key] for key in ("NAME", "USER", "PASSWORD", "HOST", "PORT")
     }
-    context = multiprocessing.get_context("spawn")
+    # A fork server, not a fork of this process (which holds an open connection inside a
+    # transaction) and not a spawn per worker (each would set Django up again).
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["motcua.stats.import_preload"])
     pool = context.Pool(
         workers,
         initializer=import_worker.init,
@@ -448,18 +535,16 @@ def _pipeline(
     try:
         window: deque[tuple[list[Item], AsyncResult[_Prepared]]] = deque()
 
-        def commit_oldest() -> None:
+        def write_oldest() -> None:
             items, pending = window.popleft()
-            _commit(items, catalog, result, pending.get())
-            if on_batch is not None:
-                on_batch(result)
+            written(pending.get(), items)
 
         for items in batches:
             window.append((items, pool.apply_async(import_worker.prepare, (items,))))
             if len(window) > 2 * workers:
-                commit_oldest()
+                write_oldest()
         while window:
-            commit_oldest()
+            write_oldest()
         pool.close()
     except BaseException:
         pool.terminate()

@@ -22,8 +22,11 @@ from motcua.stats.models import AgencyDayCount, DailyCount, DossierFact, Source
 # (agency, receiving agency, procedure, channel): the dimensions of a fine rollup row.
 Dims = tuple[int, int, int, str]
 Key = tuple[Dims, dt.date, str]
+# Fine rollup rows being summed: (day, dims) → one count per entry of COUNTERS, in that order.
+Rows = dict[tuple[dt.date, Dims], list[int]]
+_COUNTER_INDEX = {name: i for i, name in enumerate(COUNTERS)}
 
-FACT_FIELDS = tuple(Fact.__dataclass_fields__)
+FACT_FIELDS = Fact._fields
 
 _END_KINDS = {7: EndKind.WITHDRAWN, 8: EndKind.STOPPED, 9: EndKind.SETTLED, 10: EndKind.SETTLED}
 
@@ -255,34 +258,65 @@ def _pg_array(values: Iterable[Any]) -> str:
     return "{" + ",".join(items) + "}"
 
 
-def apply_delta(delta: Mapping[Key, int]) -> None:
-    """Add ``delta`` to both rollup tables (one upsert per touched row)."""
-    fine: dict[tuple[dt.date, Dims], dict[str, int]] = {}
-    coarse: dict[tuple[dt.date, int], dict[str, int]] = {}
-    for (dims, day, name), n in delta.items():
-        if not n:
+def add_contributions(rows: Rows, dims: Dims, fact: Fact, sign: int = 1) -> None:
+    """Add (``sign`` 1) or take away (-1) the fact's contributions to the fine rows ``rows``."""
+    for day, name in facts.contribution_list(fact):
+        counts = rows.get((day, dims))
+        if counts is None:
+            counts = rows[(day, dims)] = [0] * len(COUNTERS)
+        counts[_COUNTER_INDEX[name]] += sign
+
+
+def merge_rows(into: Rows, rows: Rows) -> None:
+    """Add ``rows`` to ``into`` (the lists of ``rows`` may be taken over: do not reuse them)."""
+    for key, counts in rows.items():
+        mine = into.get(key)
+        if mine is None:
+            into[key] = counts
             continue
-        f = fine.setdefault((day, dims), {})
-        f[name] = f.get(name, 0) + n
-        c = coarse.setdefault((day, dims[0]), {})
-        c[name] = c.get(name, 0) + n
+        for i, n in enumerate(counts):
+            if n:
+                mine[i] += n
+
+
+def apply_rows(rows: Rows) -> None:
+    """Add the fine rows ``rows`` to both rollup tables (the coarse one summed from them)."""
+    width = len(COUNTERS)
+    fine = []
+    coarse: dict[tuple[dt.date, int], list[int]] = {}
     # A stable order: concurrent transactions lock rollup rows in the same order (no deadlock).
+    for (day, dims), counts in sorted(rows.items()):
+        if not any(counts):
+            continue
+        fine.append([day, *dims, *counts])
+        total = coarse.get((day, dims[0]))
+        if total is None:
+            coarse[(day, dims[0])] = list(counts)
+        else:
+            for i in range(width):
+                total[i] += counts[i]
     _upsert(
         DailyCount._meta.db_table,
         ["day", "agency_id", "receiving_agency_id", "procedure_id", "channel"],
-        [
-            [day, *dims, *(counts.get(c, 0) for c in COUNTERS)]
-            for (day, dims), counts in sorted(fine.items())
-        ],
+        fine,
     )
     _upsert(
         AgencyDayCount._meta.db_table,
         ["day", "agency_id"],
-        [
-            [day, agency, *(counts.get(c, 0) for c in COUNTERS)]
-            for (day, agency), counts in sorted(coarse.items())
-        ],
+        [[day, agency, *counts] for (day, agency), counts in sorted(coarse.items())],
     )
+
+
+def apply_delta(delta: Mapping[Key, int]) -> None:
+    """Add ``delta`` to both rollup tables (one upsert per touched row)."""
+    rows: Rows = {}
+    for (dims, day, name), n in delta.items():
+        if n:
+            counts = rows.get((day, dims))
+            if counts is None:
+                counts = rows[(day, dims)] = [0] * len(COUNTERS)
+            counts[_COUNTER_INDEX[name]] += n
+    apply_rows(rows)
 
 
 def contributions_of_rows(rows: Iterable[DossierFact]) -> Counter[Key]:

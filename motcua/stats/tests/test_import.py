@@ -1,4 +1,5 @@
-"""``import_dossiers``: imported facts, the rollups they move, bad records, idempotency, batches."""
+"""``import_dossiers``: imported facts, the rollups they move, bad records, idempotency, one
+transaction."""
 
 from __future__ import annotations
 
@@ -59,7 +60,7 @@ def synthetic(tmp_path: Path, mix: Mix, *, seed: int = 1, name: str = "q3.jsonl"
 
 def test_it_stores_an_imported_fact_with_its_dimensions(world: Any, tmp_path: Path) -> None:
     out, _ = run(write(tmp_path, [record(NoiTiepNhan=CENTRE)]))
-    assert "read 1, imported 1, updated 0, skipped 0" in out
+    assert "read 1, imported 1, updated 0, unchanged 0, skipped 0" in out
     row = DossierFact.objects.get()
     assert (row.code, row.source, row.dossier_id) == (record()["MaHoSo"], Source.IMPORTED, None)
     assert (row.agency_id, row.receiving_agency_id) == (world.justice.pk, world.centre.pk)
@@ -91,7 +92,7 @@ def test_it_reports_each_bad_record_with_its_line_and_imports_the_rest(
         record(MaHoSo="A-7", TrangThaiHoSo=3, NgayTiepNhan=""),
     ]
     out, err = run(write(tmp_path, lines))
-    assert "read 9, imported 2, updated 0, skipped 7" in out
+    assert "read 9, imported 2, updated 0, unchanged 0, skipped 7" in out
     reported = [line.split(": ", 1) for line in err.strip().splitlines()]
     assert [(where.rsplit(":", 1)[1], why.split(":")[0]) for where, why in reported] == [
         ("2", "invalid JSON"),
@@ -147,7 +148,7 @@ def test_it_is_idempotent_and_a_changed_record_moves_the_rollups(
     assert snapshots() == once
     assert DossierFact.objects.count() == count
     assert f"imported {count}, updated 0" in first_out
-    assert f"imported 0, updated {count}" in again_out
+    assert f"imported 0, updated 0, unchanged {count}" in again_out
 
     # One pending dossier is settled late, one settled dossier is withdrawn instead.
     records = [json.loads(line) for line in path.read_text().splitlines()]
@@ -170,29 +171,40 @@ def test_it_keeps_the_last_line_of_a_dossier_seen_twice_in_a_file(
     world: Any, tmp_path: Path
 ) -> None:
     out, _ = run(write(tmp_path, [record(TrangThaiHoSo=4), record(TrangThaiHoSo=7)]))
-    assert "read 2, imported 1, updated 1, skipped 0" in out
+    assert "read 2, imported 1, updated 1, unchanged 0, skipped 0" in out
     assert DossierFact.objects.get().status == 7
     assert_rollups_equal_a_rebuild()
 
 
-def test_a_failed_batch_leaves_nothing_behind_and_the_committed_ones_stay(
+def test_a_failure_in_any_batch_leaves_nothing_of_the_import_behind(
     world: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    objs = [record(MaHoSo=f"C-{n}") for n in range(5)]
+    run(write(tmp_path, [record(MaHoSo="C-0", TrangThaiHoSo=4)], name="before.jsonl"))
+    before = facts_snapshot(), snapshots()
+    objs = [record(MaHoSo=f"C-{n}") for n in range(5)]  # C-0 replaced, C-1… new
     calls = []
-    real = importer.apply_delta
+    real = importer._insert
 
-    def crash_on_second(delta: Any) -> None:
+    def crash_on_second(rows: Any) -> None:
         calls.append(1)
-        real(delta)
+        real(rows)
         if len(calls) == 2:
             raise RuntimeError("power cut")
 
-    monkeypatch.setattr(importer, "apply_delta", crash_on_second)
+    monkeypatch.setattr(importer, "_insert", crash_on_second)
     with pytest.raises(RuntimeError, match="power cut"):
         run(write(tmp_path, objs), "--batch", "2")
-    assert sorted(DossierFact.objects.values_list("code", flat=True)) == ["C-0", "C-1"]
-    assert AgencyDayCount.objects.aggregate(n=Sum("received_online"))["n"] == 2
+    assert (facts_snapshot(), snapshots()) == before
+    assert_rollups_equal_a_rebuild()
+
+
+def test_rollups_summed_past_the_flush_size_are_written_on_the_way(
+    world: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(importer, "FLUSH_ROWS", 3)
+    mix = Mix.q3_2024().scaled(2000)
+    out, _ = run(synthetic(tmp_path, mix, seed=7), "--batch", "10")
+    assert f"imported {mix.total:,}" in out
     assert_rollups_equal_a_rebuild()
 
 
@@ -201,7 +213,7 @@ def test_it_counts_the_quarter_of_the_acceptance_test_exactly(world: Any, tmp_pa
     proportions /100 (``bench/stats_import.py --full`` imports the whole quarter)."""
     mix = Mix.q3_2024().scaled(100)
     out, _ = run(synthetic(tmp_path, mix, seed=2024), "--batch", "1000")
-    assert f"read {mix.total:,}, imported {mix.total:,}, updated 0, skipped 0" in out
+    assert f"read {mix.total:,}, imported {mix.total:,}, updated 0, unchanged 0, skipped 0" in out
     start, end = Q3_2024
     totals = AgencyDayCount.objects.filter(day__range=(start, end)).aggregate(
         early=Sum("settled_early"), on_time=Sum("settled_on_time"), late=Sum("settled_late")
@@ -299,8 +311,8 @@ def test_it_imports_the_same_with_workers_as_without(world: Any, tmp_path: Path)
 def test_it_prepares_a_batch_again_when_its_stored_facts_changed_meanwhile(
     world: Any, tmp_path: Path
 ) -> None:
-    """A worker prepares a batch outside the writing transaction; if an earlier batch replaced
-    one of its codes in between, the writer notices and prepares the batch again itself."""
+    """A worker prepares a batch outside the writing transaction; if an earlier batch of the
+    import wrote one of its codes, the writer prepares the batch again itself."""
     from django.db import connection
 
     first = [(1, json.dumps(record(MaHoSo="D-1", TrangThaiHoSo=4)))]
@@ -313,8 +325,12 @@ def test_it_prepares_a_batch_again_when_its_stored_facts_changed_meanwhile(
     stale = importer._prepare(second, catalog, copy=postgres)  # D-1 not stored yet
     assert stale.stored == {}
     result = importer.ImportResult()
-    importer._commit(first, catalog, result, importer._prepare(first, catalog, copy=postgres))
-    importer._commit(second, catalog, result, stale)
+    rollups: services.Rows = {}
+    written: set[int] = set()
+    fresh = importer._prepare(first, catalog, copy=postgres)
+    services.merge_rows(rollups, importer._write(first, catalog, result, fresh, written))
+    services.merge_rows(rollups, importer._write(second, catalog, result, stale, written))
+    services.apply_rows(rollups)
     assert (result.read, result.imported, result.updated, result.skipped) == (3, 2, 1, 0)
     assert DossierFact.objects.get(code="D-1").status == 7
     assert_rollups_equal_a_rebuild()

@@ -2,12 +2,12 @@
 
 FILE holds JSON lines, one national-format ``DongBoHoSoMC`` dossier object per line (vn-rules
 §3.3; the mapping is in ``motcua/stats/national.py`` and ADR 0015); ``-`` reads standard input.
-Each batch of N records (default 5,000) is one transaction. On PostgreSQL, ``--workers``
-processes (default 2; 0: none) decode and check the batches while this one writes them, in file
-order. Bad records are reported on stderr with their line number and reason and skipped; the
-rest are imported. Re-importing a ``MaHoSo`` replaces its fact. Exit status 1 only when nothing
-could be read: the file cannot be opened, or it has records and not one of them could be
-imported.
+The import is one transaction (all of it or nothing), read in batches of N records (default
+5,000). On PostgreSQL, ``--workers`` processes (default 2; 0: none) decode and check the batches
+while this one writes them, in file order. Bad records are reported on stderr with their line
+number and reason and skipped; the rest are imported. Re-importing a ``MaHoSo`` replaces its
+fact (an identical record is left as it is). Exit status 1 only when nothing could be read: the
+file cannot be opened, or it has records and not one of them could be imported.
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ class Command(BaseCommand):
             "--batch",
             type=int,
             default=DEFAULT_BATCH,
-            help=f"records per transaction (default {DEFAULT_BATCH})",
+            help=f"records per batch (default {DEFAULT_BATCH})",
         )
         parser.add_argument(
             "--workers",
@@ -86,9 +86,10 @@ class Command(BaseCommand):
         rate = f", {result.read / elapsed:,.0f} records/s" if elapsed > 0 else ""
         summary = (
             f"read {result.read:,}, imported {result.imported:,}, updated {result.updated:,}, "
+            f"unchanged {result.unchanged:,}, "
             f"skipped {result.skipped:,}{rate}"
         )
-        if result.read and result.imported + result.updated == 0:
+        if result.read and result.imported + result.updated + result.unchanged == 0:
             raise CommandError(f"nothing could be imported from {name}: {summary}")
         style = self.style.WARNING if result.skipped else self.style.SUCCESS
         self.stdout.write(style(summary))
