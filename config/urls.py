@@ -12,6 +12,9 @@ from motcua.core.views import healthz, language
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
+    # The public portal early: its pages (tracking, search) are the busiest, and each pattern
+    # tried before a match costs every request (no other prefix collides with its paths).
+    path("", include("motcua.portal.urls")),
     path("api/v1/", api.urls),
     # The brief promises OpenAPI at /api/docs.
     path("api/docs", RedirectView.as_view(url="/api/v1/docs", permanent=False)),
@@ -29,7 +32,6 @@ urlpatterns = [
     path("office/", include("motcua.office.urls")),
     path("thanh-toan/", include("motcua.payments.urls")),
     path("", include("motcua.documents.urls")),
-    path("", include("motcua.portal.urls")),
 ]
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

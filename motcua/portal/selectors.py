@@ -32,6 +32,7 @@ from motcua.catalog.models import (
 )
 from motcua.catalog.selectors import procedure_search
 from motcua.core.errors import NotFound
+from motcua.core.sql import Statement
 from motcua.dossiers.models import (
     ClockPause,
     Dossier,
@@ -404,49 +405,8 @@ _EVENT_FIELDS = ("at", "action", "to_status", "note", "data")
 _PAUSE_FIELDS = ("kind", "started_at", "ended_at", "reason", "restarted_clock")
 
 
-@dataclass(frozen=True)
-class _Statement:
-    """A plain SELECT whose first columns are ``fields`` of ``model`` (converted like the ORM
-    does), then plain text columns."""
-
-    sql: str
-    model: Any
-    fields: tuple[str, ...]
-
-    def rows(self, params: list[Any]) -> list[list[Any]]:
-        with connection.cursor() as cursor:
-            cursor.execute(self.sql, params)
-            rows = cursor.fetchall()
-        if not rows:
-            return []
-        converters = _converters(self.model, self.fields, connection.vendor)
-        out = []
-        for row in rows:
-            values = list(row)
-            for i, col, functions in converters:
-                for convert in functions:
-                    values[i] = convert(values[i], col, connection)
-            out.append(values)
-        return out
-
-
 @functools.cache
-def _converters(
-    model: Any, fields: tuple[str, ...], vendor: str
-) -> list[tuple[int, Any, list[Any]]]:
-    """(column index, column, converters) for each of ``fields`` that needs converting — what
-    the ORM's compiler applies (``get_converters``), per database vendor."""
-    out = []
-    for i, name in enumerate(fields):
-        col = model._meta.get_field(name).get_col(model._meta.db_table)
-        functions = connection.ops.get_db_converters(col) + col.get_db_converters(connection)
-        if functions:
-            out.append((i, col, functions))
-    return out
-
-
-@functools.cache
-def _statements() -> tuple[str, _Statement, _Statement, _Statement]:
+def _statements() -> tuple[str, Statement, Statement, Statement]:
     """(lookup, result-page dossier, its public events, its clock pauses)."""
     order = [f.name for f in Dossier._meta.concrete_fields]
     dossier_fields = tuple(sorted(_DOSSIER_FIELDS, key=order.index))  # as ``from_db`` takes them
@@ -481,12 +441,33 @@ def _statements() -> tuple[str, _Statement, _Statement, _Statement]:
         f"SELECT {columns(ClockPause, 'p', _PAUSE_FIELDS)} "  # noqa: S608
         f"FROM {pause} p WHERE p.dossier_id = %s ORDER BY p.started_at, p.id"
     )
+    if connection.vendor == "postgresql":
+        # One round trip instead of three: the events and pauses come along as JSON arrays
+        # (instants as ISO 8601 text), read by ``_from_json`` below.
+        events_json = (
+            "(SELECT COALESCE(json_agg(json_build_array("  # noqa: S608
+            f"{columns(DossierEvent, 'e', _EVENT_FIELDS)}, ea.name) ORDER BY e.seq), '[]') "
+            f"FROM {event} e LEFT JOIN {agency} ea ON ea.id = e.agency_id "
+            "WHERE e.dossier_id = d.id AND e.public)"
+        )
+        pauses_json = (
+            "(SELECT COALESCE(json_agg(json_build_array("  # noqa: S608
+            f"{columns(ClockPause, 'p', _PAUSE_FIELDS)}) ORDER BY p.started_at, p.id), '[]') "
+            f"FROM {pause} p WHERE p.dossier_id = d.id)"
+        )
+        dossier_row = dossier_row.replace(
+            "a.name FROM", f"a.name, {events_json}, {pauses_json} FROM", 1
+        )
     return (
         lookup,
-        _Statement(dossier_row, Dossier, dossier_fields),
-        _Statement(events, DossierEvent, _EVENT_FIELDS),
-        _Statement(pauses, ClockPause, _PAUSE_FIELDS),
+        Statement(dossier_row, Dossier, dossier_fields),
+        Statement(events, DossierEvent, _EVENT_FIELDS),
+        Statement(pauses, ClockPause, _PAUSE_FIELDS),
     )
+
+
+def _instant(value: str | None) -> dt.datetime | None:
+    return None if value is None else dt.datetime.fromisoformat(value)
 
 
 @dataclass(frozen=True)
@@ -501,7 +482,8 @@ class _Loaded:
 
 
 def _load_public(code: str) -> _Loaded:
-    """The anonymous tracking page's reads: three SELECTs, no ORM query building."""
+    """The anonymous tracking page's reads: one SELECT on PostgreSQL (three elsewhere, where a
+    statement costs no round trip), no ORM query building."""
     _lookup, dossier_sql, events_sql, pauses_sql = _statements()
     found = dossier_sql.rows([code])
     if not found:
@@ -512,12 +494,23 @@ def _load_public(code: str) -> _Loaded:
     dossier = Dossier.from_db(
         connection.alias, [attnames[f] for f in dossier_sql.fields], values[:n]
     )
-    procedure_name, procedure_code, case_name, agency_name = values[n:]
-    events = [
-        _EventRow(at, action, to_status, note, data, agency or "")
-        for at, action, to_status, note, data, agency in events_sql.rows([dossier.pk, True])
-    ]
-    pauses = [_PauseRow(*row) for row in pauses_sql.rows([dossier.pk])]
+    procedure_name, procedure_code, case_name, agency_name = values[n : n + 4]
+    if len(values) > n + 4:  # PostgreSQL: the events and pauses came along (see _statements)
+        event_rows, pause_rows = values[n + 4 :]
+        events = [
+            _EventRow(_instant(at), action, to_status, note, data, agency or "")  # type: ignore[arg-type]
+            for at, action, to_status, note, data, agency in event_rows
+        ]
+        pauses = [
+            _PauseRow(kind, _instant(started), _instant(ended), reason, restarted)  # type: ignore[arg-type]
+            for kind, started, ended, reason, restarted in pause_rows
+        ]
+    else:
+        events = [
+            _EventRow(at, action, to_status, note, data, agency or "")
+            for at, action, to_status, note, data, agency in events_sql.rows([dossier.pk, True])
+        ]
+        pauses = [_PauseRow(*row) for row in pauses_sql.rows([dossier.pk])]
     return _Loaded(dossier, procedure_name, procedure_code, case_name, agency_name, events, pauses)
 
 

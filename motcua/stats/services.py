@@ -9,11 +9,14 @@ rollup from the facts (``manage.py rebuild_stats``).
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections import Counter
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import Any, cast
 
 from django.db import connection, transaction
+from django.db.models import Field
+from django.utils import timezone
 
 from motcua.stats import facts
 from motcua.stats.facts import COUNTERS, EndKind, Fact
@@ -25,6 +28,7 @@ Key = tuple[Dims, dt.date, str]
 # Fine rollup rows being summed: (day, dims) → one count per entry of COUNTERS, in that order.
 Rows = dict[tuple[dt.date, Dims], list[int]]
 _COUNTER_INDEX = {name: i for i, name in enumerate(COUNTERS)}
+_FINE_KEY = ["day", "agency_id", "receiving_agency_id", "procedure_id", "channel"]
 
 FACT_FIELDS = Fact._fields
 
@@ -112,17 +116,17 @@ def _flags(dossier: Any) -> dict[str, Any]:
     }
 
 
-def _flags_of(row: DossierFact) -> dict[str, Any]:
+def _flags_of_fact(fact: Fact, *, procedure: int) -> dict[str, Any]:
     """The flags a stored fact already knows (when the action cannot have changed them)."""
     return {
-        "paid": row.paid_online,
-        "files": row.digitized,
-        "reused": row.reused,
-        "eresult": row.eresult,
-        "rating": row.rating,
-        "vneid": row.citizen_data and not row.reused,
-        "procedure": row.procedure_id,
-        "written": row.written_result_required,
+        "paid": fact.paid_online,
+        "files": fact.digitized,
+        "reused": fact.reused,
+        "eresult": fact.eresult,
+        "rating": fact.rating,
+        "vneid": fact.citizen_data and not fact.reused,
+        "procedure": procedure,
+        "written": fact.written_result_required,
     }
 
 
@@ -191,54 +195,120 @@ def _fill(row: DossierFact, dims: Dims, fact: Fact, extra: dict[str, Any]) -> No
         setattr(row, name, value)
 
 
+# The columns the hook reads and writes, as plain SQL (the ORM's query building cost more than
+# the statements themselves on every dossier action): dims but the channel (the fact has it),
+# descriptive columns, the fact.
+_HOOK_FIELDS = (
+    "agency",
+    "receiving_agency",
+    "procedure",
+    "code",
+    "status",
+    "applicant_name",
+    "outcome",
+    *FACT_FIELDS,
+)
+_HOOK_SQL: dict[str, Any] = {}
+
+
+def _hook_sql() -> dict[str, Any]:
+    if not _HOOK_SQL:
+        from motcua.core.sql import Statement
+
+        meta = DossierFact._meta
+        table = meta.db_table
+        columns = [
+            str(cast("Field[Any, Any]", meta.get_field(name)).column) for name in _HOOK_FIELDS
+        ]
+        _HOOK_SQL["read"] = Statement(
+            f"SELECT {', '.join(columns)}, id FROM {table} WHERE dossier_id = %s",  # noqa: S608
+            DossierFact,
+            _HOOK_FIELDS,
+        )
+        _HOOK_SQL["update"] = (
+            f"UPDATE {table} SET {', '.join(f'{c} = %s' for c in columns)}, "  # noqa: S608
+            "updated_at = %s WHERE id = %s"
+        )
+        _HOOK_SQL["insert"] = (
+            f"INSERT INTO {table} ({', '.join(columns)}, updated_at, dossier_id, source) "  # noqa: S608
+            f"VALUES ({', '.join(['%s'] * (len(columns) + 3))})"
+        )
+    return _HOOK_SQL
+
+
 def dossier_changed(dossier: Any, *, flags_may_change: bool = True) -> None:
     """Bring the dossier's fact and the rollups in step (inside the caller's transaction, which
     holds the dossier's row lock, so two changes of one dossier cannot interleave).
 
     ``flags_may_change=False``: the caller's change cannot touch documents, payments or the
     rating (e.g. a forward), so the stored fact's flags are reused instead of read again."""
-    row = DossierFact.objects.filter(dossier_id=dossier.pk).first()
-    reuse = row is not None and not flags_may_change
-    dims, fact, extra = _native_fact(dossier, _flags_of(row) if reuse and row else None)
-    before: Counter[Key] = Counter()
-    if row is None:
-        row = DossierFact(dossier_id=dossier.pk, source=Source.NATIVE)
-    else:
-        if fact_of(row) == fact and dims_of(row) == dims and row.status == extra["status"]:
+    from motcua.core.sql import db_values
+
+    sql = _hook_sql()
+    found = sql["read"].rows([dossier.pk])
+    stored = found[0] if found else None  # dims but the channel (3), described (4), fact, id
+    old_dims: Dims | None = None
+    old_fact: Fact | None = None
+    flags = None
+    if stored is not None:
+        old_fact = Fact(*stored[7:-1])
+        old_dims = (stored[0], stored[1], stored[2], old_fact.channel)
+        if not flags_may_change:
+            flags = _flags_of_fact(old_fact, procedure=old_dims[2])
+    dims, fact, extra = _native_fact(dossier, flags)
+    rows: Rows = {}
+    if stored is not None and old_fact is not None and old_dims is not None:
+        if old_fact == fact and old_dims == dims and stored[4] == extra["status"]:
             return
-        before = keyed(dims_of(row), fact_of(row))
-    _fill(row, dims, fact, extra)
-    row.save()
-    after = keyed(dims, fact)
-    after.subtract(before)
-    apply_delta(after)
+        add_contributions(rows, old_dims, old_fact, -1)
+    described = [extra["code"], extra["status"], extra["applicant_name"], extra["outcome"]]
+    params = db_values(DossierFact, _HOOK_FIELDS, [*dims[:3], *described, *fact])
+    now = DossierFact._meta.get_field("updated_at").get_db_prep_save(timezone.now(), connection)
+    with connection.cursor() as cursor:
+        if stored is None:
+            cursor.execute(sql["insert"], [*params, now, dossier.pk, Source.NATIVE.value])
+        else:
+            cursor.execute(sql["update"], [*params, now, stored[-1]])
+    add_contributions(rows, dims, fact)
+    apply_rows(rows)
 
 
 # -- rollups ---------------------------------------------------------------------------------------
 
 
+def _upsert_sql(table: str, key_columns: list[str], rows: list[list[Any]]) -> tuple[str, list[Any]]:
+    """PostgreSQL: one ``INSERT … SELECT FROM unnest(…) ON CONFLICT`` whatever the number of
+    rows (a history import moves tens of thousands): one array per column, unnested in the
+    given (lock-stable) order."""
+    return _upsert_text(table, tuple(key_columns)), [
+        _pg_array(column) for column in zip(*rows, strict=True)
+    ]
+
+
+@functools.cache
+def _upsert_text(table: str, key_columns: tuple[str, ...]) -> str:
+    columns = [*key_columns, *COUNTERS]
+    names = ", ".join(columns)
+    updates = ", ".join(f"{c} = {table}.{c} + excluded.{c}" for c in COUNTERS)
+    arrays = ", ".join(f"%s::{_PG_ARRAY.get(c, 'bigint')}[]" for c in columns)
+    return (
+        f"INSERT INTO {table} ({names}) SELECT {names} "  # noqa: S608 (names from the models)
+        f"FROM unnest({arrays}) WITH ORDINALITY AS u({names}, ord) ORDER BY ord "
+        f"ON CONFLICT ({', '.join(key_columns)}) DO UPDATE SET {updates}"
+    )
+
+
 def _upsert(table: str, key_columns: list[str], rows: list[list[Any]]) -> None:
+    """Elsewhere (SQLite): one row at a time, in the given (lock-stable) order."""
     if not rows:
         return
     columns = [*key_columns, *COUNTERS]
     updates = ", ".join(f"{c} = {table}.{c} + excluded.{c}" for c in COUNTERS)
     placeholders = ", ".join(["%s"] * len(columns))
     conflict = f"ON CONFLICT ({', '.join(key_columns)}) DO UPDATE SET {updates}"
-    names = ", ".join(columns)
+    # Table and column names come from the models and COUNTERS, never from input.
+    sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({placeholders}) {conflict}"  # noqa: S608
     with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            # One statement whatever the number of rows (a history import batch moves tens of
-            # thousands): one array per column, unnested in the given (lock-stable) order.
-            arrays = ", ".join(f"%s::{_PG_ARRAY.get(c, 'bigint')}[]" for c in columns)
-            sql = (
-                f"INSERT INTO {table} ({names}) SELECT {names} "  # noqa: S608
-                f"FROM unnest({arrays}) WITH ORDINALITY AS u({names}, ord) ORDER BY ord "
-                f"{conflict}"
-            )
-            cursor.execute(sql, [_pg_array(column) for column in zip(*rows, strict=True)])
-            return
-        # Table and column names come from the models and COUNTERS, never from input.
-        sql = f"INSERT INTO {table} ({names}) VALUES ({placeholders}) {conflict}"  # noqa: S608
         cursor.executemany(sql, rows)
 
 
@@ -295,16 +365,27 @@ def apply_rows(rows: Rows) -> None:
         else:
             for i in range(width):
                 total[i] += counts[i]
-    _upsert(
-        DailyCount._meta.db_table,
-        ["day", "agency_id", "receiving_agency_id", "procedure_id", "channel"],
-        fine,
+    if not fine:
+        return
+    tables = (
+        (DailyCount._meta.db_table, _FINE_KEY, fine),
+        (
+            AgencyDayCount._meta.db_table,
+            ["day", "agency_id"],
+            [[day, agency, *counts] for (day, agency), counts in sorted(coarse.items())],
+        ),
     )
-    _upsert(
-        AgencyDayCount._meta.db_table,
-        ["day", "agency_id"],
-        [[day, agency, *counts] for (day, agency), counts in sorted(coarse.items())],
+    if connection.vendor != "postgresql":
+        for table, key, table_rows in tables:
+            _upsert(table, key, table_rows)
+        return
+    # Both tables in one statement (the first upsert as a data-modifying CTE): one round trip
+    # per dossier action instead of two.
+    (fine_sql, fine_params), (coarse_sql, coarse_params) = (
+        _upsert_sql(table, key, table_rows) for table, key, table_rows in tables
     )
+    with connection.cursor() as cursor:
+        cursor.execute(f"WITH fine AS ({fine_sql}) {coarse_sql}", [*fine_params, *coarse_params])
 
 
 def apply_delta(delta: Mapping[Key, int]) -> None:
