@@ -11,9 +11,19 @@ The mix: procedures of the catalog weighted (a few make most dossiers), about ha
 the procedure allows it, a few postal, some received for another agency at the provincial
 centre (boundary-free); intake peaks on Mondays and in the week after Tết; supplements (a tenth
 of them asked twice), fees asked and paid (online ones through the gateway, as the system),
-apologies with a new date, withdrawals and stops; settlements aimed early / on time / late in
-the proportions 183,477 : 39,491 : 1,219 (issue #5's quarter) and most results returned.
-Dossiers whose next step falls after the period stay pending.
+apologies with a new date, withdrawals and stops; most results returned. Dossiers whose next
+step falls after the period stay pending.
+
+Settlements come out early / on time / late in the proportions 183,477 : 39,491 : 1,219 (issue
+#5's quarter, ≈ 81.8 / 17.6 / 0.54 %) within a settlement or two, on the demo province's short
+limits as on long ones. Not by writing the outcome: the settle step is planned last, against
+the dossier's due instant as it stands then (after its payments, supplements and apologies),
+at an instant that gives the drawn outcome — and the service classifies it. The draw is steered
+by the tally of the settlements planned inside the period (``_Sim._steer``), because some
+dossiers cannot be early any more when their settle step comes (a one-day procedure paid for on
+its due day); the others are then early the more often. Fewer are lost that way because the
+steps of a dossier due the next working day are kept on the day (``_Sim.soon``,
+``_Sim.paid_after``) rather than slipping into the morning of its due date.
 
 The officials who act are four generated accounts (``lichsu.motcua``, ``lichsu.chuyenvien``,
 ``lichsu.truongphong``, ``lichsu.lanhdao``: clerk, specialist, head, leader of every agency
@@ -33,6 +43,8 @@ from typing import Any
 from motcua.stats.facts import VN
 
 OUTCOME_WEIGHTS = {"early": 183_477, "on_time": 39_491, "late": 1_219}
+SHARES = {o: w / sum(OUTCOME_WEIGHTS.values()) for o, w in OUTCOME_WEIGHTS.items()}
+STEERING = 1.0  # how hard the draw pulls an outcome back to its share (per settlement of lag)
 STAFF = {
     "clerk": ("lichsu.motcua", "Nguyễn Thị Lịch Sử"),
     "specialist": ("lichsu.chuyenvien", "Trần Văn Chuyên"),
@@ -79,6 +91,7 @@ class _Sim:
         self.horizon = dt.datetime(end.year, end.month, end.day, 23, 59, tzinfo=VN)
         self.centre = centre
         self.result = HistoryResult()
+        self.planned: Counter[str] = Counter()  # settlements planned inside the period
 
     # -- time ----------------------------------------------------------------------------------
 
@@ -129,8 +142,34 @@ class _Sim:
         if due is not None and due > t:
             left = self.cal.working_time_between(t, due).total_seconds() / 3600
             high = min(high, max(left * 0.2, 0.1))
+            today = self.left_today(t)
+            if today >= 0.5 and self.due_tomorrow(t, due):
+                # Today, not tomorrow morning: the dossier keeps a day to be settled early in.
+                high = min(high, today * 0.5)
             low = min(low, high / 2)
         return self.after(t, low, high)
+
+    def paid_after(self, t: dt.datetime, due: dt.datetime | None) -> dt.datetime:
+        """When a fee asked at ``t`` is paid (the clock is held meanwhile). Usually ½–20
+        working hours later; but when the dossier was due the next working day, mostly the
+        same day — paid tomorrow morning, it would fall due that very day and could not be
+        settled early any more."""
+        today = self.left_today(t)
+        short = due is not None and today >= 0.75 and self.due_tomorrow(t, due)
+        if short and self.rng.random() < 0.85:
+            return self.after(t, min(0.25, today * 0.2), today * 0.5)
+        return self.after(t, 0.5, 20)
+
+    def left_today(self, t: dt.datetime) -> float:
+        """Working hours left on ``t``'s day after ``t``."""
+        d = t.astimezone(VN).date()
+        midnight = dt.datetime(d.year, d.month, d.day, tzinfo=VN) + dt.timedelta(days=1)
+        return max(self.cal.working_time_between(t, midnight).total_seconds() / 3600, 0.0)
+
+    def due_tomorrow(self, t: dt.datetime, due: dt.datetime) -> bool:
+        """Whether ``due`` falls on the working day after ``t``'s: early means settled today."""
+        d = t.astimezone(VN).date()
+        return due.astimezone(VN).date() == self.cal.next_working_day(d + dt.timedelta(days=1))
 
     def days_after(self, t: dt.datetime, low: int, high: int) -> dt.datetime:
         d = (t + dt.timedelta(days=self.rng.randint(low, high))).astimezone(VN).date()
@@ -155,28 +194,71 @@ class _Sim:
         return first if first <= b else None
 
     def settle_instant(self, now: dt.datetime, due: dt.datetime | None) -> dt.datetime:
-        """When to settle so that the dossier comes out early / on time / late as drawn."""
-        if due is None:
-            return self.after(now, 1, 16)
-        target = self.rng.choices(list(OUTCOME_WEIGHTS), weights=list(OUTCOME_WEIGHTS.values()))[0]
+        """When to settle a dossier whose due instant is now ``due`` (read from the dossier
+        after its pauses and apologies: nothing moves it before the settle step).
+
+        Each outcome the dossier can still have gets a candidate instant: early and on-time
+        settlements normally wait ½–2 working hours, or a few minutes when that would be too
+        late for them; late ones come ½ hour to 3 working days after the due instant. The
+        outcome is drawn by :meth:`_steer` and its instant returned; the settle service then
+        classifies the settlement itself, as it would at a real counter.
+        """
+        if due is None:  # no legal limit: settled on time by definition
+            at = self.after(now, 1, 16)
+            self._plan("on_time", at)
+            return at
         due_day = due.astimezone(VN).date()
         day_start = dt.datetime(due_day.year, due_day.month, due_day.day, tzinfo=VN)
         earliest = self.after(now, 0.5, 2)
-        if target == "early":
+        hurried = self._work(now + dt.timedelta(minutes=self.rng.randint(3, 20)))
+        candidates: dict[str, dt.datetime] = {}
+        latest_early = day_start - dt.timedelta(seconds=1)
+        if earliest < latest_early:
             # Most early dossiers are settled well before their date.
-            latest = day_start - dt.timedelta(seconds=1)
-            if earliest < latest:
-                span = (latest - earliest) * self.rng.betavariate(1.2, 2.5)
-                t = self.between(earliest, earliest + span) or self.between(earliest, latest)
-                if t is not None:
-                    return t
-            target = "on_time"
-        if target == "on_time":
-            t = self.between(max(earliest, day_start), due)
+            span = (latest_early - earliest) * self.rng.betavariate(1.2, 2.5)
+            t = self.between(earliest, earliest + span) or self.between(earliest, latest_early)
             if t is not None:
-                return t
+                candidates["early"] = t
+        if "early" not in candidates:
+            t = self.between(hurried, latest_early)
+            if t is not None:
+                candidates["early"] = t
+        t = self.between(max(earliest, day_start), due) or self.between(
+            max(hurried, day_start), due
+        )
+        if t is not None:
+            candidates["on_time"] = t
         late = self.cal.add_working_time(due, dt.timedelta(minutes=self.rng.randint(30, 24 * 60)))
-        return self._work(max(late, earliest))
+        candidates["late"] = self._work(max(late, earliest))
+        target = self._steer(set(candidates))
+        self._plan(target, candidates[target])
+        return candidates[target]
+
+    def _steer(self, feasible: set[str]) -> str:
+        """The outcome of the next settlement planned inside the period.
+
+        Late ones, five in a thousand, are not drawn but counted out: a settlement is late when
+        it brings the late share of the tally half a settlement past the late count (the 92nd,
+        the 276th, …), so the late count is the share rounded. Early and on time are drawn with
+        the weights, each corrected by how far it is behind (or ahead of) its share of the
+        tally — one settlement behind, it is drawn almost surely; ahead, hardly ever. A draw
+        this dossier cannot have any more gives the next outcome (early → on time → late), and
+        the one it crowded out is drawn the more for the next dossiers.
+        """
+        planned = sum(self.planned.values())
+        if SHARES["late"] * (planned + 1) - self.planned["late"] >= 0.5:
+            return "late"
+        order = ["early", "on_time"]
+        weights = [
+            max(SHARES[o] + STEERING * (SHARES[o] * planned - self.planned[o]), 0.0) for o in order
+        ]
+        drawn = self.rng.choices(order, weights=weights)[0]  # the weights add up to > ½
+        return next(o for o in [*order[order.index(drawn) :], "late"] if o in feasible)
+
+    def _plan(self, outcome: str, at: dt.datetime) -> None:
+        """Count a settlement planned at ``at`` (those after the period stay pending)."""
+        if at <= self.horizon:
+            self.planned[outcome] += 1
 
 
 def _applicant(rng: random.Random) -> Any:
@@ -427,8 +509,9 @@ def _life(
         if proc.fee and rng.random() < 0.7:
             now = sim.soon(now, due, 1, 8)
             yield now
+            asked_due = due
             act("specialist", "request_payment", amount_vnd=proc.fee, reason="Nộp phí, lệ phí")
-            now = sim.after(now, 0.5, 20)
+            now = sim.paid_after(now, asked_due)
             yield now
             result.actions += 1
             if channel == "online":
@@ -451,6 +534,8 @@ def _life(
             result.ended["stopped"] += 1
             return
 
+        # The due instant as the payments and supplements left it (the settle step is planned
+        # against it, after an apology's new date if any).
         due = Dossier.objects.values_list("due_at", flat=True).get(code=code)
         if due is not None and rng.random() < 0.012:
             from motcua.dossiers import clock

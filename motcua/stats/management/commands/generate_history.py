@@ -3,7 +3,8 @@ a realistic history made through the real dossier services (``motcua/stats/histo
 
 Needs the agencies, working calendar and catalog (``load_demo``). Time is steered with
 ``time_machine`` (a dev dependency, installed by ``make setup``); every dossier action is its own
-transaction, as at a real counter. Prints progress on stderr and a summary per outcome.
+transaction, as at a real counter. Prints progress on stderr and a summary: the settlements per
+outcome with their shares beside issue #5's (early / on time / late), returns, ends, pending.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
-from motcua.stats.history import HistoryResult, generate_history
+from motcua.stats.history import SHARES, HistoryResult, generate_history
 from motcua.stats.progress import Progress
 
 
@@ -81,9 +82,13 @@ class Command(BaseCommand):
             f"({r.dossiers / max(r.seconds, 1e-9):,.1f} dossiers/s, "
             f"{r.actions / max(r.seconds, 1e-9):,.0f} actions/s)"
         )
+        mix = ", ".join(
+            f"{label} {r.outcomes[o]:,} ({100 * r.outcomes[o] / max(settled, 1):.1f} %)"
+            for o, label in (("early", "early"), ("on_time", "on time"), ("late", "late"))
+        )
+        target = " / ".join(f"{100 * share:.1f}" for share in SHARES.values())
         self.stdout.write(
-            f"settled {settled:,}: early {r.outcomes['early']:,}, on time "
-            f"{r.outcomes['on_time']:,}, late {r.outcomes['late']:,}; returned {r.returned:,}"
+            f"settled {settled:,}: {mix} (target {target} %); returned {r.returned:,}"
         )
         self.stdout.write(
             f"withdrawn {r.ended['withdrawn']:,}, stopped {r.ended['stopped']:,}, refused "
