@@ -93,11 +93,16 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
     }
 else:
-    # Server-side parameter binding lets psycopg prepare the statements a connection runs
-    # repeatedly (after 5 uses): the hot paths' fixed SQL is parsed and planned once
-    # (bench/portal.py, bench/lifecycle.py; BENCHMARKS.md).
+    # Server-side parameter binding, and psycopg preparing the statements a connection runs
+    # repeatedly (after DB_PREPARE_THRESHOLD uses; Django turns that off unless asked, for
+    # connection poolers in transaction mode — none here): the hot paths' fixed SQL is parsed
+    # and planned once per connection, not on every run (planning was ~80 % of the server's
+    # time for the tracking page's statement; bench/portal.py, BENCHMARKS.md).
+    # DB_PREPARE_THRESHOLD=0 turns preparing off (e.g. behind PgBouncer in transaction mode).
+    _prepare_threshold = env_int("DB_PREPARE_THRESHOLD", 5)
     DATABASES["default"]["OPTIONS"] = {
-        "server_side_binding": env_bool("DB_SERVER_SIDE_BINDING", True)
+        "server_side_binding": env_bool("DB_SERVER_SIDE_BINDING", True),
+        "prepare_threshold": _prepare_threshold if _prepare_threshold > 0 else None,
     }
 
 # Covering indexes (INCLUDE) serve the work queues on PostgreSQL; SQLite just ignores the extra

@@ -23,7 +23,8 @@ if os.environ.get("MOTCUA_TEST_DB") == "postgres":
             os.environ.get("MOTCUA_TEST_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/motcua")
         )
     }
-    DATABASES["default"]["OPTIONS"] = {"server_side_binding": True}  # as in production
+    # as in production (config/settings/base.py): server-side binding, statements prepared
+    DATABASES["default"]["OPTIONS"] = {"server_side_binding": True, "prepare_threshold": 5}
 else:
     DATABASES = {
         "default": {
