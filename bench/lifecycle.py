@@ -17,8 +17,9 @@ then measures:
    **Baseline, measured in the same run**: each client first runs one lifecycle through the
    services while recording every statement Django sends (``connection.execute_wrapper``: SQL
    text, parameters and the rows returned), grouped by service call. The baseline client then
-   replays those statements with psycopg 3 directly (``ClientCursor``: client-side binding, as
-   Django uses), one transaction per recorded service call (psycopg's implicit BEGIN, the same
+   replays those statements with psycopg 3 directly (server-side binding, statements prepared
+   after 5 uses — as Django's connections are configured), one transaction per recorded service
+   call (psycopg's implicit BEGIN, the same
    SAVEPOINT/RELEASE statements, COMMIT) — so the same row locks (code counter, dossier row,
    audit chain head) are taken in the same order. The only logic left in the baseline is what
    hand-written SQL would need: ids returned by INSERT … RETURNING / SELECT feed later statements,
@@ -577,9 +578,9 @@ def client_main(index: int, bench_url: str, commands: Any, results: Any) -> None
         lifecycle(services_staff, 0, lambda n: None)  # warm-up: caches, calendar, imports
         groups, code = record_lifecycle(baseline_staff, 1)
         tpl = build_template(groups, code)
-        conn = psycopg.connect(
-            libpq(bench_url), cursor_factory=psycopg.ClientCursor, options="-c timezone=UTC"
-        )
+        # As Django's connections are configured (config/settings/base.py): server-side
+        # binding, statements prepared after 5 uses.
+        conn = psycopg.connect(libpq(bench_url), prepare_threshold=5, options="-c timezone=UTC")
         replay_lifecycle(conn, tpl, lambda n: None)  # warm-up, and a check that it replays
         statements = sum(len(g) for g in groups)
         results.put(("ready", index, statements, len(groups)))
