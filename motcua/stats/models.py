@@ -22,6 +22,12 @@ class Source(models.TextChoices):
     IMPORTED = "imported", _("Hồ sơ nhập từ hệ thống cũ")
 
 
+def _reference(model: str) -> Any:
+    return models.ForeignKey(
+        model, on_delete=models.PROTECT, related_name="+", db_constraint=False, db_index=False
+    )
+
+
 class DossierFact(models.Model):
     """One dossier reduced to what the reports read (``stats.facts.Fact`` plus its dimensions)."""
 
@@ -37,27 +43,9 @@ class DossierFact(models.Model):
     # The ids come from the catalog resolved in the same transaction (imports) or from the
     # dossier's own constrained row; PROTECT still guards deletes through the ORM; the reports
     # read the facts by agency through the composite indexes below.
-    agency = models.ForeignKey(
-        "units.Agency",
-        on_delete=models.PROTECT,
-        related_name="+",
-        db_constraint=False,
-        db_index=False,
-    )
-    receiving_agency = models.ForeignKey(
-        "units.Agency",
-        on_delete=models.PROTECT,
-        related_name="+",
-        db_constraint=False,
-        db_index=False,
-    )
-    procedure = models.ForeignKey(
-        "catalog.Procedure",
-        on_delete=models.PROTECT,
-        related_name="+",
-        db_constraint=False,
-        db_index=False,
-    )
+    agency = _reference("units.Agency")
+    receiving_agency = _reference("units.Agency")
+    procedure = _reference("catalog.Procedure")
     channel = models.CharField(max_length=10)
     status = models.PositiveSmallIntegerField()
     applicant_name = models.CharField(max_length=200, blank=True)
