@@ -63,15 +63,17 @@ def pytest_sessionstart(session: pytest.Session) -> None:
 
 @pytest.fixture(autouse=True)
 def _fresh_caches() -> Iterator[None]:
-    """Rate-limit counters and the calendar cache must not leak from one test to the next."""
+    """Rate-limit counters and the calendar and version caches must not leak between tests."""
     from django.conf import settings as dj_settings
     from django.core.cache import cache
     from django.utils import translation
 
+    from motcua.dossiers.services import reset_version_cache
     from motcua.workdays.selectors import reset_calendar_cache
 
     cache.clear()
     reset_calendar_cache()
+    reset_version_cache()  # ids are reused after a rollback
     # A request in another language leaves that language active in the thread (LocaleMiddleware
     # activates it and nothing deactivates it): start every test in the default language.
     translation.activate(dj_settings.LANGUAGE_CODE)

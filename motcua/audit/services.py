@@ -14,6 +14,7 @@ from django.utils import timezone
 from motcua.audit.chain import canonical, link_hash
 from motcua.audit.models import AuditChainHead, AuditEvent
 from motcua.core.request_context import get_request_id
+from motcua.core.sql import insert
 
 
 def audit_key() -> bytes:
@@ -118,6 +119,6 @@ def record(
             prev_hash=head_hash,
             hash=digest,
         )
-        event.save()
+        insert(event)  # a new row (append-only), in plain SQL: every audited write passes here
         _move_head(seq, digest)
     return event

@@ -65,3 +65,112 @@ def db_values(model: Any, fields: tuple[str, ...], values: list[Any]) -> list[An
         meta.get_field(name).get_db_prep_save(value, connection)
         for name, value in zip(fields, values, strict=True)
     ]
+
+
+@dataclass(frozen=True)
+class Rows:
+    """Whole model rows by a fixed condition, as a queryset would give them (``from_db``: the
+    instances are saved ones, ``save(update_fields=…)`` works), optionally with one forward
+    foreign key's row joined and cached on each instance (like ``select_related``). The SQL is
+    built once; see :func:`rows_of`."""
+
+    statement: Statement
+    model: Any
+    related: str  # the forward foreign key joined, or ""
+
+    def all(self, params: list[Any]) -> list[Any]:
+        meta = self.model._meta
+        own = [f.attname for f in meta.concrete_fields]
+        n = len(own)
+        out = []
+        for values in self.statement.rows(params):
+            instance = self.model.from_db(connection.alias, own, values[:n])
+            if self.related:
+                other = meta.get_field(self.related).related_model
+                tail = values[n:]
+                for i, col, functions in _converters(other, _names(other), connection.vendor):
+                    for convert in functions:
+                        tail[i] = convert(tail[i], col, connection)
+                fields = [f.attname for f in other._meta.concrete_fields]
+                instance._state.fields_cache[self.related] = other.from_db(
+                    connection.alias, fields, tail
+                )
+            out.append(instance)
+        return out
+
+
+def _names(model: Any) -> tuple[str, ...]:
+    return tuple(f.name for f in model._meta.concrete_fields)
+
+
+@functools.cache
+def rows_of(model: Any, where: str, order: str = "", related: str = "") -> Rows:
+    """A :class:`Rows` of ``model`` (alias ``t``; ``related``'s row as ``r``) ``WHERE where``
+    (``%s`` placeholders) ``ORDER BY order``."""
+    q = connection.ops.quote_name
+    meta = model._meta
+    columns = [f"t.{q(f.column)}" for f in meta.concrete_fields]
+    joins = ""
+    if related:
+        field = meta.get_field(related)
+        other = field.related_model._meta
+        columns += [f"r.{q(f.column)}" for f in other.concrete_fields]
+        joins = f" JOIN {q(other.db_table)} r ON r.{q(other.pk.column)} = t.{q(field.column)}"
+    sql = f"SELECT {', '.join(columns)} FROM {q(meta.db_table)} t{joins} WHERE {where}"  # noqa: S608
+    if order:
+        sql += f" ORDER BY {order}"
+    return Rows(Statement(sql, model, _names(model)), model, related)
+
+
+def insert(instance: Any, *, ignore_conflicts: bool = False) -> None:
+    """Save a new ``instance`` with one plain ``INSERT … RETURNING`` (no ORM compile): the
+    fields' ``pre_save`` and ``get_db_prep_save`` as ``Model.save`` applies them, the new
+    primary key set on the instance. ``ignore_conflicts``: ``ON CONFLICT DO NOTHING`` (as
+    ``bulk_create(ignore_conflicts=True)``; the instance then keeps no primary key). For models
+    without save() overrides or signal receivers that matter, on the hot paths."""
+    model: Any = type(instance)
+    fields, sql = _insert_sql(model, ignore_conflicts)
+    values = [f.get_db_prep_save(f.pre_save(instance, True), connection) for f in fields]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, values)
+        row = cursor.fetchone()
+    if row is not None:
+        instance.pk = row[0]
+        instance._state.adding = False
+        instance._state.db = connection.alias
+
+
+@functools.cache
+def _insert_sql(model: Any, ignore_conflicts: bool) -> tuple[list[Any], str]:
+    q = connection.ops.quote_name
+    meta = model._meta
+    fields = [f for f in meta.concrete_fields if not f.primary_key]
+    columns = ", ".join(q(f.column) for f in fields)
+    placeholders = ", ".join(["%s"] * len(fields))
+    conflict = " ON CONFLICT DO NOTHING" if ignore_conflicts else ""
+    sql = (
+        f"INSERT INTO {q(meta.db_table)} ({columns}) VALUES ({placeholders}){conflict} "  # noqa: S608
+        f"RETURNING {q(meta.pk.column)}"
+    )
+    return fields, sql
+
+
+def update(instance: Any, fields: list[str]) -> None:
+    """``instance.save(update_fields=fields)`` as one plain ``UPDATE … WHERE pk`` (no ORM
+    compile): each field's ``pre_save`` (``auto_now``) and ``get_db_prep_save`` as the ORM
+    applies them. For models without save() overrides or signal receivers that matter."""
+    model: Any = type(instance)
+    sql, columns = _update_sql(model, tuple(fields))
+    values = [f.get_db_prep_save(f.pre_save(instance, False), connection) for f in columns]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*values, instance.pk])
+
+
+@functools.cache
+def _update_sql(model: Any, names: tuple[str, ...]) -> tuple[str, list[Any]]:
+    q = connection.ops.quote_name
+    meta = model._meta
+    columns = [meta.get_field(name) for name in names]
+    assignments = ", ".join(f"{q(f.column)} = %s" for f in columns)
+    sql = f"UPDATE {q(meta.db_table)} SET {assignments} WHERE {q(meta.pk.column)} = %s"  # noqa: S608
+    return sql, columns

@@ -15,7 +15,6 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from motcua.accounts.models import Membership, Role
@@ -24,6 +23,7 @@ from motcua.audit.services import record
 from motcua.catalog.models import Procedure, ProcedureCase, ProcedureVersion, SupplementMode
 from motcua.catalog.selectors import version_agencies
 from motcua.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from motcua.core.sql import insert, rows_of, update
 from motcua.core.text import fold
 from motcua.dossiers import clock
 from motcua.dossiers.models import (
@@ -185,7 +185,8 @@ def _steps(dossier: Dossier) -> list[DossierStep]:
     """The dossier's steps in order, read at most once per action (and only if needed)."""
     cached: list[DossierStep] | None = dossier.__dict__.get(_STEPS_CACHE)
     if cached is None:
-        cached = list(DossierStep.objects.filter(dossier_id=dossier.pk).order_by("order"))
+        cached = rows_of(DossierStep, "t.dossier_id = %s", order='t."order"').all([dossier.pk])
+        # ("order" is a reserved word: quoted, for both databases)
         dossier.__dict__[_STEPS_CACHE] = cached
     return cached
 
@@ -231,7 +232,7 @@ def _event(
     data: dict[str, Any] | None = None,
 ) -> DossierEvent:
     # Every event bumps the dossier's version (the row is locked), so it numbers the history.
-    return DossierEvent.objects.create(
+    event = DossierEvent(
         dossier=dossier,
         seq=dossier.version,
         action=action,
@@ -249,6 +250,8 @@ def _event(
         due_after=dossier.due_at,
         data=data or {},
     )
+    insert(event)  # plain SQL: the ORM's insert compile cost more than the statement
+    return event
 
 
 def _notify(dossier: Dossier, *, event: DossierEvent) -> None:
@@ -296,6 +299,37 @@ def _snapshot(dossier: Dossier) -> dict[str, Any]:
 # -- intake ---------------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class _VersionParts:
+    cases: list[ProcedureCase]  # in order
+    components: dict[int, Any]  # pk → ProcedureComponent
+    steps: list[Any]  # step templates, in order
+
+
+_VERSION_PARTS: dict[int, _VersionParts] = {}
+
+
+def _version_parts(version: ProcedureVersion) -> _VersionParts:
+    """A version's cases, components and step templates, read once per process: versions are
+    immutable with their parts (catalog ADR; a change is a new version), and re-reading them
+    through the ORM was a third of every intake's CPU (bench/lifecycle.py)."""
+    parts = _VERSION_PARTS.get(version.pk)
+    if parts is None:
+        if len(_VERSION_PARTS) > 2_000:
+            _VERSION_PARTS.clear()
+        parts = _VERSION_PARTS[version.pk] = _VersionParts(
+            cases=list(version.cases.order_by("order")),
+            components={c.pk: c for c in version.components.all()},
+            steps=list(version.steps.order_by("order")),
+        )
+    return parts
+
+
+def reset_version_cache() -> None:
+    """Forget the cached version parts (tests: ids are reused after a rollback)."""
+    _VERSION_PARTS.clear()
+
+
 def _resolve_case(
     procedure_code: str, case: str | int | None
 ) -> tuple[ProcedureVersion, ProcedureCase]:
@@ -305,7 +339,7 @@ def _resolve_case(
     if procedure is None or procedure.current_version is None:
         raise InvalidInput(f"Unknown procedure code {procedure_code!r}", field="procedure_code")
     version = procedure.current_version
-    cases = list(version.cases.order_by("order"))
+    cases = _version_parts(version).cases
     if not cases:
         raise InvalidInput(f"Procedure {procedure_code} has no case", field="case")
     if case in (None, ""):
@@ -424,7 +458,7 @@ def _clean_applicant(applicant: ApplicantIn) -> ApplicantIn:
 def _add_components(
     dossier: Dossier, version: ProcedureVersion, components: Sequence[ComponentIn]
 ) -> None:
-    known = {c.pk: c for c in version.components.all()}
+    known = _version_parts(version).components
     rows = []
     for n, line in enumerate(components):
         if line.component_id is not None:
@@ -459,7 +493,7 @@ def _add_components(
 
 def _step_templates(version: ProcedureVersion, case_id: int) -> list[Any]:
     """The procedure's internal steps for this case (the case's own, else the version's)."""
-    rows = list(version.steps.filter(Q(case_id=case_id) | Q(case__isnull=True)).order_by("order"))
+    rows = [r for r in _version_parts(version).steps if r.case_id in (case_id, None)]
     own = [r for r in rows if r.case_id == case_id]
     return own or [r for r in rows if r.case_id is None]
 
@@ -739,7 +773,7 @@ def _finish_step(dossier: Dossier, now: dt.datetime, actor: Any, receiver: str =
     step.handed_by = _actor_name(actor)
     step.received_by = receiver
     step.outcome = clock.classify(now, step.due_at) if step.due_at else ""
-    step.save(update_fields=["started_at", "finished_at", "handed_by", "received_by", "outcome"])
+    update(step, ["started_at", "finished_at", "handed_by", "received_by", "outcome"])
 
 
 def _settle_clock(dossier: Dossier, now: dt.datetime) -> None:
@@ -1036,7 +1070,9 @@ def _act(*, actor: Any, code: str, action: str, params: ActionIn | None, system:
     scope = EVERYTHING if system else scope_from_roles(actor, roles)
     pk = _lock_visible(actor, code, scope)
     # Only what every action needs; the rest loads if an action touches it.
-    dossier = Dossier.objects.select_related("procedure_version").get(pk=pk)
+    # The row with its procedure version, by plain SQL (the ORM's select_related compile cost
+    # more than the query on every action).
+    dossier: Dossier = rows_of(Dossier, "t.id = %s", related="procedure_version").all([pk])[0]
     if p.expected_version is not None and p.expected_version != dossier.version:
         raise Conflict(
             f"Dossier {code} changed since you opened it (version {p.expected_version} → "
@@ -1065,7 +1101,7 @@ def _act(*, actor: Any, code: str, action: str, params: ActionIn | None, system:
         # An apology's extension is working time, so the replanned due date is the new date
         # (in its canonical form: 17:00 rather than the next morning's 07:00).
         _replan(dossier, calendar)
-    dossier.save(update_fields=_ACTION_FIELDS)
+    update(dossier, _ACTION_FIELDS)  # plain SQL, as save(update_fields=…) would write it
     # ``reason``/``result`` are what the applicant is told (Forms 02–04, the result); ``note`` is
     # internal and never leaves the back office.
     public_note = (p.reason or p.result) if act in _PUBLIC_NOTE else ""

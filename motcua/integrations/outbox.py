@@ -22,6 +22,7 @@ from django.db.models import F, Q, TextField, Value
 from django.db.models.functions import Concat
 from django.utils import timezone
 
+from motcua.core.sql import insert
 from motcua.integrations import handlers
 from motcua.integrations.backoff import retry_delay
 from motcua.integrations.errors import DeliveryError, OutboxUsageError
@@ -78,21 +79,20 @@ def _insert(
     now = timezone.now()
     # ON CONFLICT DO NOTHING: no exception to poison the caller's transaction, and a concurrent
     # producer with the same key waits for the first one's transaction instead of duplicating.
-    OutboxMessage.objects.bulk_create(
-        [
-            OutboxMessage(
-                system=system,
-                kind=kind,
-                payload=_jsonable(payload),
-                idempotency_key=idempotency_key,
-                status=OutboxStatus.PENDING,
-                next_attempt_at=max(deliver_after, now) if deliver_after else now,
-                created_at=now,
-                dossier_id=dossier_id,
-                subject_type=subject_type,
-                subject_id=str(subject_id),
-            )
-        ],
+    # Plain SQL (core.sql.insert): every dossier action enqueues here.
+    insert(
+        OutboxMessage(
+            system=system,
+            kind=kind,
+            payload=_jsonable(payload),
+            idempotency_key=idempotency_key,
+            status=OutboxStatus.PENDING,
+            next_attempt_at=max(deliver_after, now) if deliver_after else now,
+            created_at=now,
+            dossier_id=dossier_id,
+            subject_type=subject_type,
+            subject_id=str(subject_id),
+        ),
         ignore_conflicts=True,
     )
 

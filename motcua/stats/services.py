@@ -375,17 +375,15 @@ def apply_rows(rows: Rows) -> None:
             [[day, agency, *counts] for (day, agency), counts in sorted(coarse.items())],
         ),
     )
-    if connection.vendor != "postgresql":
-        for table, key, table_rows in tables:
+    for table, key, table_rows in tables:
+        if connection.vendor != "postgresql":
             _upsert(table, key, table_rows)
-        return
-    # Both tables in one statement (the first upsert as a data-modifying CTE): one round trip
-    # per dossier action instead of two.
-    (fine_sql, fine_params), (coarse_sql, coarse_params) = (
-        _upsert_sql(table, key, table_rows) for table, key, table_rows in tables
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(f"WITH fine AS ({fine_sql}) {coarse_sql}", [*fine_params, *coarse_params])
+            continue
+        # Two statements rather than one (a data-modifying CTE): psycopg caches the parsing of
+        # a statement only up to 4,096 characters and 50 parameters, and the parsing cost more
+        # than the round trip saved (bench/lifecycle.py).
+        with connection.cursor() as cursor:
+            cursor.execute(*_upsert_sql(table, key, table_rows))
 
 
 def apply_delta(delta: Mapping[Key, int]) -> None:
