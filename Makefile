@@ -59,10 +59,11 @@ test: setup chromium lint types test-sqlite
 	@if [ "$${MOTCUA_TEST_POSTGRES:-0}" = 1 ]; then $(MAKE) --no-print-directory test-postgres; fi
 
 # Benchmarks (not tests): each prints ratios against a baseline measured in the same run.
+# Every benchmark runs (PostgreSQL ones need the server); the status is 1 if any missed its target.
 bench: setup
-	$(PY) bench/clock.py
-	$(PY) bench/lifecycle.py
-	$(PY) bench/portal.py
+	@status=0; for b in "bench/clock.py" "bench/lifecycle.py" "bench/portal.py" \
+	  "bench/portal.py --postgres" "bench/stats_import.py" "bench/stats.py"; do \
+	  echo "== $$b"; $(PY) $$b || status=1; done; exit $$status
 
 messages: setup
 	$(PY) manage.py makemessages -l en -l es --ignore='.venv/*' --ignore='*/tests/*' --ignore='var/*' --ignore='bench/*'
