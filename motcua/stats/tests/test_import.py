@@ -16,6 +16,7 @@ from django.db.models import Sum
 from motcua.stats import importer, services
 from motcua.stats.models import AgencyDayCount, DailyCount, DossierFact, Source
 from motcua.stats.synthetic import Q3_2024, Mix, national_records, write_jsonl
+from motcua.stats.tests.helpers import store_fact
 from motcua.stats.tests.test_national import record
 
 pytestmark = pytest.mark.django_db
@@ -255,18 +256,15 @@ def native_fact(world: Any, code: str) -> None:
 
     fact = parse_record(record(MaHoSo=code)).fact(written_result_required=True)
     procedure = Procedure.objects.get(code="1.000001")
-    row = DossierFact(
-        code=code,
-        source=Source.NATIVE,
+    store_fact(
+        code,
+        fact,
         agency=world.justice,
         receiving_agency=world.justice,
         procedure=procedure,
+        source=Source.NATIVE,
         status=10,
-        outcome="early",
-        **{name: getattr(fact, name) for name in services.FACT_FIELDS},
     )
-    row.save()
-    services.apply_delta(services.keyed(services.dims_of(row), fact))
 
 
 @pytest.mark.django_db(transaction=True)

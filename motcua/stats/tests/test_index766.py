@@ -11,10 +11,9 @@ from django.test import Client
 
 from motcua.catalog.models import Procedure
 from motcua.dossiers.tests.conftest import JUSTICE, at
-from motcua.stats import services
-from motcua.stats.facts import Fact, outcome
+from motcua.stats.facts import Fact
 from motcua.stats.index766 import IndexPeriod, compute_index, drill_facts, rank_index
-from motcua.stats.models import DossierFact, Source
+from motcua.stats.tests.helpers import store_fact
 
 pytestmark = pytest.mark.django_db
 MARCH = IndexPeriod.parse("2026-03")
@@ -23,20 +22,9 @@ MARCH = IndexPeriod.parse("2026-03")
 def put(code: str, world: Any, fact: Fact) -> None:
     """An imported fact and its contributions (as the history import stores them)."""
     procedure = Procedure.objects.get(code="1.000001")
-    dims = (world.justice.pk, world.justice.pk, procedure.pk, fact.channel)
-    row = DossierFact(
-        code=code,
-        source=Source.IMPORTED,
-        agency=world.justice,
-        receiving_agency=world.justice,
-        procedure=procedure,
-        channel=fact.channel,
-        status=1,
-        outcome=outcome(fact),
-        **{name: getattr(fact, name) for name in services.FACT_FIELDS if name != "channel"},
+    store_fact(
+        code, fact, agency=world.justice, receiving_agency=world.justice, procedure=procedure
     )
-    row.save()
-    services.apply_delta(services.keyed(dims, fact))
 
 
 def dossier(

@@ -15,10 +15,8 @@ import time_machine
 
 from motcua.catalog.models import Procedure
 from motcua.dossiers.tests.conftest import at
-from motcua.stats import services
-from motcua.stats.facts import outcome
-from motcua.stats.models import DossierFact, Source
 from motcua.stats.publication import publish_month
+from motcua.stats.tests.helpers import store_fact
 from motcua.stats.tests.test_index766 import MARCH, dossier, march  # noqa: F401 (fixture)
 
 pytestmark = pytest.mark.browser
@@ -42,20 +40,14 @@ def _construction_facts(world: Any) -> None:
             f"2026-03-{12 if late else n + 3:02d} 10:00",
             synced=True,
         )
-        DossierFact(
-            code=f"XD-2026-{n + 1:03d}",
-            source=Source.IMPORTED,
+        store_fact(
+            f"XD-2026-{n + 1:03d}",
+            fact,
             agency=world.construction,
             receiving_agency=world.centre,
             procedure=procedure,
-            channel=fact.channel,
-            status=1,
             applicant_name="Trần Văn Riêng Tư",
-            outcome=outcome(fact),
-            **{k: getattr(fact, k) for k in services.FACT_FIELDS if k != "channel"},
-        ).save()
-        dims = (world.construction.pk, world.centre.pk, procedure.pk, fact.channel)
-        services.apply_delta(services.keyed(dims, fact))
+        )
 
 
 def test_it_shows_the_published_index_on_a_phone(
