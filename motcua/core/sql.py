@@ -105,8 +105,8 @@ def _names(model: Any) -> tuple[str, ...]:
 
 @functools.cache
 def rows_of(model: Any, where: str, order: str = "", related: str = "") -> Rows:
-    """A :class:`Rows` of ``model`` (alias ``t``; ``related``'s row as ``r``) ``WHERE where``
-    (``%s`` placeholders) ``ORDER BY order``."""
+    """A :class:`Rows` of ``model`` (alias ``t``; ``related``'s row as ``r``, an inner join: a
+    non-null foreign key) ``WHERE where`` (``%s`` placeholders) ``ORDER BY order``."""
     q = connection.ops.quote_name
     meta = model._meta
     columns = [f"t.{q(f.column)}" for f in meta.concrete_fields]
