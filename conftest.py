@@ -68,7 +68,7 @@ def _fresh_caches() -> Iterator[None]:
     from django.core.cache import cache
     from django.utils import translation
 
-    from motcua.dossiers.services import reset_version_cache
+    from motcua.catalog.selectors import reset_version_cache
     from motcua.workdays.selectors import reset_calendar_cache
 
     cache.clear()

@@ -8,7 +8,15 @@ from django.db.models import Case, Count, IntegerField, Prefetch, Q, QuerySet, V
 from django.utils.translation import gettext as _
 
 from motcua.catalog import format as fmt
-from motcua.catalog.models import Field, Procedure, ProcedureVersion
+from motcua.catalog.models import (
+    Component,
+    Fee,
+    Field,
+    Procedure,
+    ProcedureCase,
+    ProcedureVersion,
+    ProcessStep,
+)
 from motcua.core.errors import InvalidInput, NotFound
 from motcua.core.text import fold
 from motcua.units.models import Agency
@@ -225,3 +233,39 @@ def version_as_format(version: ProcedureVersion) -> fmt.ProcedureIn:
             "source": {"url": version.source_url, "reference": version.source_reference},
         }
     )
+
+
+@dataclass(frozen=True)
+class VersionParts:
+    """What a dossier's intake and its statistics read of its procedure version, again and
+    again: fixed for the version's life."""
+
+    cases: list[ProcedureCase]  # in order
+    components: dict[int, Component]  # pk → component
+    steps: list[ProcessStep]  # step templates, in order
+    has_fee: bool  # a fee greater than 0
+
+
+_VERSION_PARTS: dict[int, VersionParts] = {}
+
+
+def version_parts(version_id: int) -> VersionParts:
+    """A version's parts, read once per process: versions are immutable with their parts (ADR
+    catalog; a change is a new version, written in one transaction), and re-reading them
+    through the ORM was a third of every intake's CPU (bench/lifecycle.py)."""
+    parts = _VERSION_PARTS.get(version_id)
+    if parts is None:
+        if len(_VERSION_PARTS) > 2_000:
+            _VERSION_PARTS.clear()
+        parts = _VERSION_PARTS[version_id] = VersionParts(
+            cases=list(ProcedureCase.objects.filter(version_id=version_id).order_by("order")),
+            components={c.pk: c for c in Component.objects.filter(version_id=version_id)},
+            steps=list(ProcessStep.objects.filter(version_id=version_id).order_by("order")),
+            has_fee=Fee.objects.filter(version_id=version_id, amount_vnd__gt=0).exists(),
+        )
+    return parts
+
+
+def reset_version_cache() -> None:
+    """Forget the cached version parts (tests: ids are reused after a rollback)."""
+    _VERSION_PARTS.clear()

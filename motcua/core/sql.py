@@ -57,16 +57,6 @@ def _converters(
     return out
 
 
-def db_values(model: Any, fields: tuple[str, ...], values: list[Any]) -> list[Any]:
-    """``values`` of ``fields`` prepared for a plain INSERT or UPDATE as the ORM saves them
-    (``get_db_prep_save``: e.g. aware instants as SQLite's naive UTC text)."""
-    meta = model._meta
-    return [
-        meta.get_field(name).get_db_prep_save(value, connection)
-        for name, value in zip(fields, values, strict=True)
-    ]
-
-
 @dataclass(frozen=True)
 class Rows:
     """Whole model rows by a fixed condition, as a queryset would give them (``from_db``: the
@@ -124,27 +114,71 @@ def rows_of(model: Any, where: str, order: str = "", related: str = "") -> Rows:
 
 def insert(instance: Any, *, ignore_conflicts: bool = False) -> None:
     """Save a new ``instance`` with one plain ``INSERT … RETURNING`` (no ORM compile): the
-    fields' ``pre_save`` and ``get_db_prep_save`` as ``Model.save`` applies them, the new
-    primary key set on the instance. ``ignore_conflicts``: ``ON CONFLICT DO NOTHING`` (as
-    ``bulk_create(ignore_conflicts=True)``; the instance then keeps no primary key). For models
-    without save() overrides or signal receivers that matter, on the hot paths."""
+    fields' ``pre_save`` as ``Model.save`` applies it, the new primary key set on the instance.
+    ``ignore_conflicts``: ``ON CONFLICT DO NOTHING`` (as ``bulk_create(ignore_conflicts=True)``;
+    the instance then keeps no primary key). For models without save() overrides or signal
+    receivers that matter, on the hot paths."""
     model: Any = type(instance)
-    fields, sql = _insert_sql(model, ignore_conflicts)
-    values = [f.get_db_prep_save(f.pre_save(instance, True), connection) for f in fields]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, values)
-        row = cursor.fetchone()
-    if row is not None:
-        instance.pk = row[0]
+    fields = _insertable(model)
+    pk = insert_values(
+        model,
+        tuple(f.name for f in fields),
+        [f.pre_save(instance, True) for f in fields],
+        ignore_conflicts=ignore_conflicts,
+    )
+    if pk is not None:
+        instance.pk = pk
         instance._state.adding = False
         instance._state.db = connection.alias
 
 
+def update(instance: Any, fields: list[str]) -> None:
+    """``instance.save(update_fields=fields)`` as one plain ``UPDATE … WHERE pk`` (no ORM
+    compile): each field's ``pre_save`` (``auto_now``) as the ORM applies it. For models without
+    save() overrides or signal receivers that matter."""
+    meta = type(instance)._meta
+    names = tuple(fields)
+    values = [meta.get_field(name).pre_save(instance, False) for name in names]
+    update_values(type(instance), instance.pk, names, values)
+
+
+def insert_values(
+    model: Any, names: tuple[str, ...], values: list[Any], *, ignore_conflicts: bool = False
+) -> Any:
+    """One row of ``model`` with ``values`` for the fields ``names`` (Python values, prepared
+    with ``get_db_prep_save`` as the ORM saves them); returns its primary key (None when a
+    conflict was ignored)."""
+    sql, fields = _insert_sql(model, names, ignore_conflicts)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, _prepared(fields, values))
+        row = cursor.fetchone()
+    return None if row is None else row[0]
+
+
+def update_values(model: Any, pk: Any, names: tuple[str, ...], values: list[Any]) -> None:
+    """Set the fields ``names`` of ``model``'s row ``pk`` to ``values`` (Python values, prepared
+    as the ORM saves them: e.g. aware instants as SQLite's naive UTC text)."""
+    sql, fields = _update_sql(model, names)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*_prepared(fields, values), pk])
+
+
+def _prepared(fields: list[Any], values: list[Any]) -> list[Any]:
+    return [f.get_db_prep_save(v, connection) for f, v in zip(fields, values, strict=True)]
+
+
 @functools.cache
-def _insert_sql(model: Any, ignore_conflicts: bool) -> tuple[list[Any], str]:
+def _insertable(model: Any) -> list[Any]:
+    return [f for f in model._meta.concrete_fields if not f.primary_key]
+
+
+@functools.cache
+def _insert_sql(
+    model: Any, names: tuple[str, ...], ignore_conflicts: bool
+) -> tuple[str, list[Any]]:
     q = connection.ops.quote_name
     meta = model._meta
-    fields = [f for f in meta.concrete_fields if not f.primary_key]
+    fields = [meta.get_field(name) for name in names]
     columns = ", ".join(q(f.column) for f in fields)
     placeholders = ", ".join(["%s"] * len(fields))
     conflict = " ON CONFLICT DO NOTHING" if ignore_conflicts else ""
@@ -152,25 +186,14 @@ def _insert_sql(model: Any, ignore_conflicts: bool) -> tuple[list[Any], str]:
         f"INSERT INTO {q(meta.db_table)} ({columns}) VALUES ({placeholders}){conflict} "  # noqa: S608
         f"RETURNING {q(meta.pk.column)}"
     )
-    return fields, sql
-
-
-def update(instance: Any, fields: list[str]) -> None:
-    """``instance.save(update_fields=fields)`` as one plain ``UPDATE … WHERE pk`` (no ORM
-    compile): each field's ``pre_save`` (``auto_now``) and ``get_db_prep_save`` as the ORM
-    applies them. For models without save() overrides or signal receivers that matter."""
-    model: Any = type(instance)
-    sql, columns = _update_sql(model, tuple(fields))
-    values = [f.get_db_prep_save(f.pre_save(instance, False), connection) for f in columns]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [*values, instance.pk])
+    return sql, fields
 
 
 @functools.cache
 def _update_sql(model: Any, names: tuple[str, ...]) -> tuple[str, list[Any]]:
     q = connection.ops.quote_name
     meta = model._meta
-    columns = [meta.get_field(name) for name in names]
-    assignments = ", ".join(f"{q(f.column)} = %s" for f in columns)
+    fields = [meta.get_field(name) for name in names]
+    assignments = ", ".join(f"{q(f.column)} = %s" for f in fields)
     sql = f"UPDATE {q(meta.db_table)} SET {assignments} WHERE {q(meta.pk.column)} = %s"  # noqa: S608
-    return sql, columns
+    return sql, fields

@@ -21,7 +21,7 @@ from motcua.accounts.models import Membership, Role
 from motcua.accounts.scoping import EVERYTHING, roles_by_agency, scope_from_roles
 from motcua.audit.services import record
 from motcua.catalog.models import Procedure, ProcedureCase, ProcedureVersion, SupplementMode
-from motcua.catalog.selectors import version_agencies
+from motcua.catalog.selectors import version_agencies, version_parts
 from motcua.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from motcua.core.sql import insert, rows_of, update
 from motcua.core.text import fold
@@ -185,8 +185,8 @@ def _steps(dossier: Dossier) -> list[DossierStep]:
     """The dossier's steps in order, read at most once per action (and only if needed)."""
     cached: list[DossierStep] | None = dossier.__dict__.get(_STEPS_CACHE)
     if cached is None:
-        cached = rows_of(DossierStep, "t.dossier_id = %s", order='t."order"').all([dossier.pk])
         # ("order" is a reserved word: quoted, for both databases)
+        cached = rows_of(DossierStep, "t.dossier_id = %s", order='t."order"').all([dossier.pk])
         dossier.__dict__[_STEPS_CACHE] = cached
     return cached
 
@@ -299,37 +299,6 @@ def _snapshot(dossier: Dossier) -> dict[str, Any]:
 # -- intake ---------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class _VersionParts:
-    cases: list[ProcedureCase]  # in order
-    components: dict[int, Any]  # pk → ProcedureComponent
-    steps: list[Any]  # step templates, in order
-
-
-_VERSION_PARTS: dict[int, _VersionParts] = {}
-
-
-def _version_parts(version: ProcedureVersion) -> _VersionParts:
-    """A version's cases, components and step templates, read once per process: versions are
-    immutable with their parts (catalog ADR; a change is a new version), and re-reading them
-    through the ORM was a third of every intake's CPU (bench/lifecycle.py)."""
-    parts = _VERSION_PARTS.get(version.pk)
-    if parts is None:
-        if len(_VERSION_PARTS) > 2_000:
-            _VERSION_PARTS.clear()
-        parts = _VERSION_PARTS[version.pk] = _VersionParts(
-            cases=list(version.cases.order_by("order")),
-            components={c.pk: c for c in version.components.all()},
-            steps=list(version.steps.order_by("order")),
-        )
-    return parts
-
-
-def reset_version_cache() -> None:
-    """Forget the cached version parts (tests: ids are reused after a rollback)."""
-    _VERSION_PARTS.clear()
-
-
 def _resolve_case(
     procedure_code: str, case: str | int | None
 ) -> tuple[ProcedureVersion, ProcedureCase]:
@@ -339,7 +308,7 @@ def _resolve_case(
     if procedure is None or procedure.current_version is None:
         raise InvalidInput(f"Unknown procedure code {procedure_code!r}", field="procedure_code")
     version = procedure.current_version
-    cases = _version_parts(version).cases
+    cases = version_parts(version.pk).cases
     if not cases:
         raise InvalidInput(f"Procedure {procedure_code} has no case", field="case")
     if case in (None, ""):
@@ -458,7 +427,7 @@ def _clean_applicant(applicant: ApplicantIn) -> ApplicantIn:
 def _add_components(
     dossier: Dossier, version: ProcedureVersion, components: Sequence[ComponentIn]
 ) -> None:
-    known = _version_parts(version).components
+    known = version_parts(version.pk).components
     rows = []
     for n, line in enumerate(components):
         if line.component_id is not None:
@@ -493,7 +462,7 @@ def _add_components(
 
 def _step_templates(version: ProcedureVersion, case_id: int) -> list[Any]:
     """The procedure's internal steps for this case (the case's own, else the version's)."""
-    rows = [r for r in _version_parts(version).steps if r.case_id in (case_id, None)]
+    rows = [r for r in version_parts(version.pk).steps if r.case_id in (case_id, None)]
     own = [r for r in rows if r.case_id == case_id]
     return own or [r for r in rows if r.case_id is None]
 

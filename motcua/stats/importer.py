@@ -388,29 +388,10 @@ def _copy_value(value: Any) -> str:
 
 
 def _copy_payload(batch: list[_Parsed]) -> bytes:
-    now = timezone.now().isoformat()
-    source = Source.IMPORTED.value
+    """The batch's facts as PostgreSQL's COPY text: the values of :func:`_row`, one line each."""
+    now = timezone.now()
     value = _copy_value
-    lines = []
-    for p in batch:
-        r = p.record
-        agency, receiving, procedure, _ = p.dims
-        lines.append(
-            "\t".join(
-                [
-                    _copy_text(r.code),
-                    source,
-                    str(agency),
-                    str(receiving),
-                    str(procedure),
-                    str(r.status),
-                    _copy_text(r.applicant_name),
-                    facts.outcome(p.fact),
-                    now,
-                    *[value(v) for v in p.fact],  # the fact's fields, in FACT_FIELDS order
-                ]
-            )
-        )
+    lines = ["\t".join([value(v) for v in _row(p, now)]) for p in batch]
     lines.append("")
     return "\n".join(lines).encode()
 
@@ -490,6 +471,7 @@ def _insert(rows: bytes | list[_Parsed]) -> None:
 
 
 def _row(p: _Parsed, now: Any) -> tuple[Any, ...]:
+    """The values of ``_COLUMNS`` for one parsed record."""
     r, f = p.record, p.fact
     return (
         r.code,
@@ -501,7 +483,7 @@ def _row(p: _Parsed, now: Any) -> tuple[Any, ...]:
         r.applicant_name,
         facts.outcome(f),
         now,
-        *(getattr(f, name) for name in FACT_FIELDS),
+        *f,  # the fact's fields, in FACT_FIELDS order
     )
 
 

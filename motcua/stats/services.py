@@ -18,6 +18,7 @@ from django.db import connection, transaction
 from django.db.models import Field
 from django.utils import timezone
 
+from motcua.catalog.selectors import version_parts
 from motcua.stats import facts
 from motcua.stats.facts import COUNTERS, EndKind, Fact
 from motcua.stats.models import AgencyDayCount, DailyCount, DossierFact, Source
@@ -48,20 +49,6 @@ def keyed(dims: Dims, fact: Fact) -> Counter[Key]:
 
 
 # -- native dossiers -------------------------------------------------------------------------------
-
-_fee_by_version: dict[int, bool] = {}
-
-
-def _version_has_fee(version_id: int) -> bool:
-    # Procedure versions are immutable (catalog ADR): cache per process.
-    if version_id not in _fee_by_version:
-        from motcua.catalog.models import Fee
-
-        _fee_by_version[version_id] = Fee.objects.filter(
-            version_id=version_id, amount_vnd__gt=0
-        ).exists()
-    return _fee_by_version[version_id]
-
 
 _FLAGS_SQL = ""
 
@@ -161,7 +148,7 @@ def _native_fact(
         paused_at=dossier.paused_since,
         due_before_pause=due_before_pause,
         supplement_count=dossier.supplement_count,
-        has_fee=_version_has_fee(dossier.procedure_version_id),
+        has_fee=version_parts(dossier.procedure_version_id).has_fee,
         paid_online=flags["paid"],
         digitized=flags["files"] and (eresult or not written),
         reused=reused,
@@ -208,32 +195,27 @@ _HOOK_FIELDS = (
     "outcome",
     *FACT_FIELDS,
 )
-_HOOK_SQL: dict[str, Any] = {}
+_HOOK_READ: list[Any] = []
 
 
-def _hook_sql() -> dict[str, Any]:
-    if not _HOOK_SQL:
+def _hook_read() -> Any:
+    """The stored fact of a dossier: ``_HOOK_FIELDS``, then its id."""
+    if not _HOOK_READ:
         from motcua.core.sql import Statement
 
         meta = DossierFact._meta
-        table = meta.db_table
         columns = [
             str(cast("Field[Any, Any]", meta.get_field(name)).column) for name in _HOOK_FIELDS
         ]
-        _HOOK_SQL["read"] = Statement(
-            f"SELECT {', '.join(columns)}, id FROM {table} WHERE dossier_id = %s",  # noqa: S608
-            DossierFact,
-            _HOOK_FIELDS,
+        _HOOK_READ.append(
+            Statement(
+                f"SELECT {', '.join(columns)}, id FROM {meta.db_table} "  # noqa: S608
+                "WHERE dossier_id = %s",
+                DossierFact,
+                _HOOK_FIELDS,
+            )
         )
-        _HOOK_SQL["update"] = (
-            f"UPDATE {table} SET {', '.join(f'{c} = %s' for c in columns)}, "  # noqa: S608
-            "updated_at = %s WHERE id = %s"
-        )
-        _HOOK_SQL["insert"] = (
-            f"INSERT INTO {table} ({', '.join(columns)}, updated_at, dossier_id, source) "  # noqa: S608
-            f"VALUES ({', '.join(['%s'] * (len(columns) + 3))})"
-        )
-    return _HOOK_SQL
+    return _HOOK_READ[0]
 
 
 def dossier_changed(dossier: Any, *, flags_may_change: bool = True) -> None:
@@ -242,33 +224,32 @@ def dossier_changed(dossier: Any, *, flags_may_change: bool = True) -> None:
 
     ``flags_may_change=False``: the caller's change cannot touch documents, payments or the
     rating (e.g. a forward), so the stored fact's flags are reused instead of read again."""
-    from motcua.core.sql import db_values
+    from motcua.core.sql import insert_values, update_values
 
-    sql = _hook_sql()
-    found = sql["read"].rows([dossier.pk])
+    found = _hook_read().rows([dossier.pk])
     stored = found[0] if found else None  # dims but the channel (3), described (4), fact, id
-    old_dims: Dims | None = None
-    old_fact: Fact | None = None
-    flags = None
+    old: tuple[Dims, Fact] | None = None
     if stored is not None:
         old_fact = Fact(*stored[7:-1])
-        old_dims = (stored[0], stored[1], stored[2], old_fact.channel)
-        if not flags_may_change:
-            flags = _flags_of_fact(old_fact, procedure=old_dims[2])
-    dims, fact, extra = _native_fact(dossier, flags)
+        old = ((stored[0], stored[1], stored[2], old_fact.channel), old_fact)
+    reuse = old is not None and not flags_may_change
+    dims, fact, extra = _native_fact(
+        dossier, _flags_of_fact(old[1], procedure=old[0][2]) if old and reuse else None
+    )
     rows: Rows = {}
-    if stored is not None and old_fact is not None and old_dims is not None:
-        if old_fact == fact and old_dims == dims and stored[4] == extra["status"]:
+    if stored is not None and old is not None:
+        if old == (dims, fact) and stored[4] == extra["status"]:
             return
-        add_contributions(rows, old_dims, old_fact, -1)
+        add_contributions(rows, *old, -1)
     described = [extra["code"], extra["status"], extra["applicant_name"], extra["outcome"]]
-    params = db_values(DossierFact, _HOOK_FIELDS, [*dims[:3], *described, *fact])
-    now = DossierFact._meta.get_field("updated_at").get_db_prep_save(timezone.now(), connection)
-    with connection.cursor() as cursor:
-        if stored is None:
-            cursor.execute(sql["insert"], [*params, now, dossier.pk, Source.NATIVE.value])
-        else:
-            cursor.execute(sql["update"], [*params, now, stored[-1]])
+    names = (*_HOOK_FIELDS, "updated_at")
+    values = [*dims[:3], *described, *fact, timezone.now()]
+    if stored is None:
+        insert_values(
+            DossierFact, (*names, "dossier", "source"), [*values, dossier.pk, Source.NATIVE.value]
+        )
+    else:
+        update_values(DossierFact, stored[-1], names, values)
     add_contributions(rows, dims, fact)
     apply_rows(rows)
 
@@ -289,13 +270,18 @@ def _upsert_sql(table: str, key_columns: list[str], rows: list[list[Any]]) -> tu
 def _upsert_text(table: str, key_columns: tuple[str, ...]) -> str:
     columns = [*key_columns, *COUNTERS]
     names = ", ".join(columns)
-    updates = ", ".join(f"{c} = {table}.{c} + excluded.{c}" for c in COUNTERS)
     arrays = ", ".join(f"%s::{_PG_ARRAY.get(c, 'bigint')}[]" for c in columns)
     return (
         f"INSERT INTO {table} ({names}) SELECT {names} "  # noqa: S608 (names from the models)
         f"FROM unnest({arrays}) WITH ORDINALITY AS u({names}, ord) ORDER BY ord "
-        f"ON CONFLICT ({', '.join(key_columns)}) DO UPDATE SET {updates}"
+        f"{_on_conflict(table, key_columns)}"
     )
+
+
+def _on_conflict(table: str, key_columns: tuple[str, ...]) -> str:
+    """Add the new counts to the row already there."""
+    updates = ", ".join(f"{c} = {table}.{c} + excluded.{c}" for c in COUNTERS)
+    return f"ON CONFLICT ({', '.join(key_columns)}) DO UPDATE SET {updates}"
 
 
 def _upsert(table: str, key_columns: list[str], rows: list[list[Any]]) -> None:
@@ -303,9 +289,8 @@ def _upsert(table: str, key_columns: list[str], rows: list[list[Any]]) -> None:
     if not rows:
         return
     columns = [*key_columns, *COUNTERS]
-    updates = ", ".join(f"{c} = {table}.{c} + excluded.{c}" for c in COUNTERS)
     placeholders = ", ".join(["%s"] * len(columns))
-    conflict = f"ON CONFLICT ({', '.join(key_columns)}) DO UPDATE SET {updates}"
+    conflict = _on_conflict(table, tuple(key_columns))
     # Table and column names come from the models and COUNTERS, never from input.
     sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({placeholders}) {conflict}"  # noqa: S608
     with connection.cursor() as cursor:
