@@ -76,6 +76,12 @@ TEMPLATES = [
             ],
         },
     },
+    {
+        # Only for the hottest public fragments (ADR 0018); templates in <app>/jinja2/.
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "APP_DIRS": True,
+        "OPTIONS": {"environment": "motcua.core.jinja_env.environment"},
+    },
 ]
 
 # DATABASE_URL=postgres://user:pass@host/db switches to PostgreSQL; SQLite is the embedded default.

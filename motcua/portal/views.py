@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from motcua.catalog.models import Level, OnlineLevel
 from motcua.catalog.selectors import procedure_get, version_agencies
-from motcua.core import ratelimit
+from motcua.core import jinja_env, ratelimit
 from motcua.core.errors import InvalidInput, NotFound
 from motcua.portal import page_cache, results_cache, selectors, tracking
 from motcua.portal.forms import SearchForm, TrackForm
@@ -264,19 +264,19 @@ def _dossier_page(
         "dossier": public.dossier,
         "back": back,
         "supplement_url": supplement_url,
-        "payment_url": reverse("payments:start", args=[code]),
         "eresult": eresult,
         "rating_url": reverse("feedback:rate", args=[code]) if is_owner and returned else "",
         # no form for an anonymous visitor here: no htmx CSRF header (nor CSRF cookie)
         "cacheable_page": bool(token),
     }
+    # Jinja2 (motcua.core.jinja_env): this body is most of the tracking result's rendering.
+    body = jinja_env.render("portal/_dossier_body.html", context)
     if token:  # the tracking result: for an anonymous visitor, in the kept page frame
-        body = render_to_string("portal/_dossier_body.html", context, request=request)
         title = _("Hồ sơ %(code)s") % {"code": code}
         framed = page_cache.framed_page(request, title=title, body=body)
         if framed is not None:
             return framed
-    return render(request, "portal/dossier.html", context)
+    return render(request, "portal/dossier.html", {**context, "body": mark_safe(body)})  # noqa: S308 - autoescaped
 
 
 def track_token(request: HttpRequest, token: str) -> HttpResponse:

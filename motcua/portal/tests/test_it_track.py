@@ -383,6 +383,32 @@ def test_it_answers_a_valid_link_to_a_missing_dossier_with_404(client: Client, w
     assert client.get(f"/tra-cuu/ket-qua/{tracking.result_token('KHONG-CO')}/").status_code == 404
 
 
+def test_it_escapes_what_the_applicant_and_the_agency_wrote(
+    client: Client, world: Any, clock_at: Any
+) -> None:
+    clock_at("2026-03-02 08:00")
+    version = Procedure.objects.get(code="1.000001").current_version
+    assert version is not None
+    dossier = dossier_receive(
+        actor=world.clerk,
+        procedure_code="1.000001",
+        case=None,
+        channel="direct",
+        applicant=ApplicantIn(name="<script>alert(1)</script> Ánh", phone=PHONE),
+        components=[ComponentIn(component_id=c.pk) for c in version.components.all()],
+    )
+    dossier_act(
+        actor=world.specialist,
+        code=dossier.code,
+        action="request_supplement",
+        params=ActionIn(reason='Thiếu <img src=x onerror="alert(2)">', components=["<b>CCCD</b>"]),
+    )
+    page = result_page(client, dossier.code, PHONE)
+    assert "<script>alert(1)" not in page and "&lt;script&gt;alert(1)&lt;/script&gt; Ánh" in page
+    assert "<img" not in page and "Thiếu &lt;img src=x onerror=&#34;alert(2)&#34;&gt;" in page
+    assert "<li>&lt;b&gt;CCCD&lt;/b&gt;</li>" in page
+
+
 def test_it_frames_the_result_page_like_the_full_render(
     client: Client, asked_to_supplement: Dossier
 ) -> None:

@@ -1,0 +1,55 @@
+"""The Jinja2 environment of the few templates rendered on the hottest public paths.
+
+Django's template language stays the default. Jinja2 compiles a template to Python code, which
+renders the tracking result body about three times faster than the same template in Django's
+engine (ADR 0018). Templates live in ``<app>/jinja2/`` and use the same gettext catalogue:
+translatable text is written ``{{ _("…") }}`` (with ``|format(name=…)`` for placeholders) so
+that ``makemessages`` finds it as it finds ``{{ _("…") }}`` in a Django template.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.urls import reverse
+from django.utils import formats, timezone, translation
+from jinja2 import Environment
+
+from motcua.catalog.templatetags.catalog_tags import vnd
+from motcua.portal.templatetags.portal_tags import instant
+
+
+def url(name: str, *args: Any) -> str:
+    """``{{ url("portal:procedure", code) }}``: the ``{% url %}`` tag."""
+    return reverse(name, args=args)
+
+
+def date(value: dt.datetime | dt.date | None, fmt: str) -> str:
+    """``{{ x|date("H:i d/m/Y") }}``: Django's ``date`` filter (local time, the same format
+    characters)."""
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime) and timezone.is_aware(value):
+        value = timezone.localtime(value)
+    return formats.date_format(value, fmt)
+
+
+def environment(**options: Any) -> Environment:
+    extensions = [*options.pop("extensions", []), "jinja2.ext.i18n"]
+    options.pop("autoescape", None)  # always on, whatever the settings say
+    env = Environment(autoescape=True, extensions=extensions, **options)
+    env.install_gettext_callables(  # type: ignore[attr-defined]
+        translation.gettext, translation.ngettext, newstyle=False
+    )
+    env.globals["url"] = url
+    env.filters.update(date=date, instant=instant, vnd=vnd)
+    return env
+
+
+def render(template_name: str, context: dict[str, Any]) -> str:
+    """Render a template of the Jinja2 engine straight through Jinja (no request, no CSRF
+    context: these templates hold no form)."""
+    from django.template import engines
+
+    return str(engines["jinja2"].env.get_template(template_name).render(context))  # type: ignore[attr-defined]
