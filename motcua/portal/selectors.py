@@ -466,6 +466,12 @@ def _statements() -> tuple[str, Statement, Statement, Statement]:
     )
 
 
+@functools.cache
+def _attnames(fields: tuple[str, ...]) -> tuple[str, ...]:
+    """The attribute names ``Model.from_db`` takes for these dossier fields."""
+    return tuple(Dossier._meta.get_field(name).attname for name in fields)  # type: ignore[union-attr]
+
+
 def _instant(value: str | None) -> dt.datetime | None:
     return None if value is None else dt.datetime.fromisoformat(value)
 
@@ -490,10 +496,7 @@ def _load_public(code: str) -> _Loaded:
         raise NotFound(_("Không tìm thấy hồ sơ."), field="code")
     values = found[0]
     n = len(dossier_sql.fields)
-    attnames = {f.name: f.attname for f in Dossier._meta.concrete_fields}
-    dossier = Dossier.from_db(
-        connection.alias, [attnames[f] for f in dossier_sql.fields], values[:n]
-    )
+    dossier = Dossier.from_db(connection.alias, _attnames(dossier_sql.fields), values[:n])
     procedure_name, procedure_code, case_name, agency_name = values[n : n + 4]
     if len(values) > n + 4:  # PostgreSQL: the events and pauses came along (see _statements)
         event_rows, pause_rows = values[n + 4 :]

@@ -28,13 +28,14 @@ def test_it_escapes_whatever_it_prints() -> None:
     assert jinja('{{ _("Hồ sơ %(code)s")|format(code=c) }}', c="<b>") == "Hồ sơ &lt;b&gt;"
 
 
-@pytest.mark.parametrize("fmt", ["H:i d/m/Y", "c", "d/m/Y"])
+@pytest.mark.parametrize("fmt", ["H:i d/m/Y", "c", "d/m/Y", "j F Y"])
 @pytest.mark.parametrize(
     "value",
     [
         dt.datetime(2026, 3, 2, 1, 5, 7, 120, tzinfo=dt.UTC),  # 08:05 in Hồ Chí Minh City
         dt.datetime(2026, 12, 31, 20, 0, tzinfo=dt.UTC),  # already 1 January there
         dt.datetime(2026, 3, 2, 8, 0, tzinfo=HCM),
+        dt.datetime(987, 7, 9, 23, 59, 59, tzinfo=dt.UTC),  # a short year, zero-padded
     ],
 )
 def test_its_date_filter_writes_what_djangos_writes(value: dt.datetime, fmt: str) -> None:

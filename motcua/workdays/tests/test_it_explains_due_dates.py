@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
+from hypothesis import given
+from hypothesis import strategies as st
+
 from motcua.workdays.explain import explain
 from motcua.workdays.rules import Unit, WorkingCalendar
 from motcua.workdays.tests.conftest import at
@@ -56,3 +61,23 @@ def test_it_summarises_many_weekends(cal: WorkingCalendar) -> None:
     assert "ngày nghỉ cuối tuần (Thứ Bảy, Chủ nhật)" in text
     assert "Ngày Chiến thắng" in text and "Quốc khánh" not in text  # due before September
     assert "Vẫn tính Thứ Bảy 04/05/2024" in text
+
+
+@given(
+    moment=st.datetimes(
+        min_value=dt.datetime(1900, 1, 1),
+        max_value=dt.datetime(2200, 12, 31),
+        timezones=st.just(dt.UTC),
+    ),
+    lang=st.sampled_from(["vi", "en", "es"]),
+)
+def test_it_writes_days_and_instants_as_strftime_would(moment: dt.datetime, lang: str) -> None:
+    from motcua.workdays.explain import _T, _WEEKDAYS, _lang, format_day, format_instant
+    from motcua.workdays.rules import TZ
+
+    local = moment.astimezone(TZ)
+    weekday = _WEEKDAYS[_lang(lang)][local.weekday()]
+    assert format_day(local.date(), lang) == f"{weekday} {local:%d/%m/%Y}"
+    assert format_instant(moment, lang) == _T[_lang(lang)]["at"].format(
+        time=f"{local:%H:%M}", day=f"{weekday} {local:%d/%m/%Y}"
+    )
