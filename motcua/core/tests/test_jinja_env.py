@@ -14,7 +14,7 @@ HCM = zoneinfo.ZoneInfo("Asia/Ho_Chi_Minh")
 
 
 def jinja(source: str, **context: object) -> str:
-    return str(engines["jinja2"].env.from_string(source).render(context))  # type: ignore[attr-defined]
+    return str(engines["jinja2"].env.from_string(source).render(context))
 
 
 def django(source: str, **context: object) -> str:
