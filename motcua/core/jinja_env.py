@@ -13,17 +13,17 @@ import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
-from django.urls import reverse
 from django.utils import formats, timezone, translation
 from jinja2 import Environment
 
 from motcua.catalog.templatetags.catalog_tags import vnd
+from motcua.core.reverse import cached_reverse
 from motcua.portal.templatetags.portal_tags import instant
 
 
 def url(name: str, *args: Any) -> str:
-    """``{{ url("portal:procedure", code) }}``: the ``{% url %}`` tag."""
-    return reverse(name, args=args)
+    """``{{ url("portal:procedure", code) }}``: the ``{% url %}`` tag (answers kept)."""
+    return cached_reverse(name, *args)
 
 
 # The formats the hot templates use, written directly (Django's formatter is general and slow);

@@ -7,7 +7,10 @@ concurrent hits are never lost, unlike a cache's read-then-write increment.
 
 from __future__ import annotations
 
+import functools
 import time
+from collections.abc import Sequence
+from typing import Any
 
 from django.db import connection
 
@@ -32,6 +35,36 @@ def hit(key: str, *, limit: int, window_seconds: int) -> bool:
         cursor.execute(_UPSERT, [key[:200], now, opened_after, opened_after, now])
         (hits,) = cursor.fetchone()
     return int(hits) <= limit
+
+
+def hit_and_read(
+    key: str, *, limit: int, window_seconds: int, query: str, params: Sequence[Any]
+) -> tuple[bool, tuple[Any, ...] | None]:
+    """``hit`` and a one-row SELECT (``query``, whose first column is never NULL in a row it
+    finds), in one round trip on PostgreSQL: the counter's upsert runs as a data-modifying CTE
+    beside the query. (allowed, the row or None); the row is None too when the caller is over
+    the limit, so that it learns nothing then."""
+    now = time.time()
+    opened_after = now - window_seconds
+    counter: list[Any] = [key[:200], now, opened_after, opened_after, now]
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(_combined(query), [*counter, *params])
+            hits, *row = cursor.fetchone()
+            found = tuple(row) if row and row[0] is not None else None
+        else:  # SQLite: no round trip to save
+            cursor.execute(_UPSERT, counter)
+            (hits,) = cursor.fetchone()
+            cursor.execute(query, list(params))
+            found = cursor.fetchone()
+    allowed = int(hits) <= limit
+    return allowed, (tuple(found) if found is not None and allowed else None)
+
+
+@functools.lru_cache(maxsize=32)
+def _combined(query: str) -> str:
+    # ``query`` is the caller's constant SQL text (values go in params), never user input.
+    return f"WITH hit AS ({_UPSERT}) SELECT hit.hits, q.* FROM hit LEFT JOIN ({query}) q ON TRUE"  # noqa: S608
 
 
 def reset(key: str) -> None:

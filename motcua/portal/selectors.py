@@ -11,6 +11,7 @@ import datetime as dt
 import functools
 import hmac
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -263,17 +264,28 @@ def dossier_track(*, code: str, contact: str) -> str | None:
     ``contact``, or None.
 
     The answer is the same (None) for an unknown code and for a wrong contact, so a caller
-    cannot learn which codes exist; the caller rate-limits the attempts.
+    cannot learn which codes exist; the caller rate-limits the attempts (the portal counts the
+    attempt and reads the row in one statement: ``track_lookup`` + ``track_match``).
     """
+    query, params = track_lookup(code)
+    with connection.cursor() as cursor:
+        cursor.execute(query, params)
+        row = cursor.fetchone()
+    return track_match(row, contact)
+
+
+def track_lookup(code: str) -> tuple[str, list[str]]:
+    """The statement reading what ``track_match`` compares, for the dossier ``code``: plain
+    SQL on the unique code, only those columns (see ``_statements``)."""
+    return _statements()[0], [normalize_code(code)]
+
+
+def track_match(row: Sequence[Any] | None, contact: str) -> str | None:
+    """The dossier code of ``row`` (from ``track_lookup``) when ``contact`` is its applicant's
+    phone or ID number, else None (whether or not a row was found)."""
     phone = _phone_key(contact)
     number = _digits(contact)
-    if len(number) < MIN_CONTACT_DIGITS:
-        return None
-    # Plain SQL on the unique code, only the columns compared (see ``_statements``).
-    with connection.cursor() as cursor:
-        cursor.execute(_statements()[0], [normalize_code(code)])
-        row = cursor.fetchone()
-    if row is None:
+    if row is None or len(number) < MIN_CONTACT_DIGITS:
         return None
     found, applicant_phone, applicant_id_number = row
     if _same(_phone_key(applicant_phone), phone) or _same(_digits(applicant_id_number), number):

@@ -15,8 +15,11 @@ Two ways, after a successful lookup (code + phone or ID number, rate-limited):
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import quote
 
 from django.core import signing
+
+from motcua.core.reverse import cached_reverse
 
 SESSION_KEY = "portal_tracked_dossiers"
 MAX_REMEMBERED = 10
@@ -44,6 +47,16 @@ def _signer() -> signing.TimestampSigner:
 def result_token(code: str) -> str:
     """``<code>:<timestamp>:<signature>`` — the capability to read ``code``'s public page."""
     return _signer().sign(code)
+
+
+_TOKEN_HOLE = "result-token-hole"  # noqa: S105 - a stand-in in a path, not a secret
+
+
+def result_path(token: str) -> str:
+    """``/tra-cuu/ket-qua/<token>/``: the path kept once for a stand-in, the token quoted in
+    its place as ``reverse`` quotes it."""
+    path = cached_reverse("portal:track_token", _TOKEN_HOLE)
+    return path.replace(_TOKEN_HOLE, quote(token, safe="!$&'()*+,;=/~:@"))
 
 
 def token_code(token: str, *, max_age: int | None = TOKEN_MAX_AGE) -> str | None:

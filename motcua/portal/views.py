@@ -9,7 +9,7 @@ from urllib.parse import quote
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -21,6 +21,7 @@ from motcua.catalog.models import Level, OnlineLevel
 from motcua.catalog.selectors import procedure_get, version_agencies
 from motcua.core import jinja_env, ratelimit
 from motcua.core.errors import InvalidInput, NotFound
+from motcua.core.reverse import cached_reverse
 from motcua.portal import page_cache, results_cache, selectors, tracking
 from motcua.portal.forms import SearchForm, TrackForm
 from motcua.portal.life_events import LIFE_EVENTS, LifeEvent, life_event_get
@@ -222,20 +223,24 @@ def track(request: HttpRequest) -> HttpResponse:
     form = TrackForm(request.POST)
     limit, window = _track_limit()
     ip = ratelimit.client_ip(request.META)
-    if not ratelimit.hit(f"portal-track:{ip}", limit=limit, window_seconds=window):
+    # The attempt is counted and the dossier read in one statement (PostgreSQL), whatever the
+    # form's validity: a malformed attempt counts too.
+    query, params = selectors.track_lookup(str(request.POST.get("code", ""))[:60])
+    allowed, row = ratelimit.hit_and_read(
+        f"portal-track:{ip}", limit=limit, window_seconds=window, query=query, params=params
+    )
+    if not allowed:
         form.is_valid()
         message = _(
             "Bạn đã tra cứu quá %(n)d lần trong %(m)d phút. Vui lòng thử lại sau ít phút."
         ) % {"n": limit, "m": max(1, window // 60)}
         return render(request, "portal/track.html", {"form": form, "blocked": message}, status=429)
     if form.is_valid():
-        code = selectors.dossier_track(
-            code=form.cleaned_data["code"], contact=form.cleaned_data["contact"]
-        )
-        if code is not None:
+        code = selectors.track_match(row, form.cleaned_data["contact"])
+        if code is not None and code == selectors.normalize_code(form.cleaned_data["code"]):
             # A signed, short-lived link instead of a session: the result page then costs no
             # write and no new lookup (see ``tracking``).
-            return redirect("portal:track_token", token=tracking.result_token(code))
+            return HttpResponseRedirect(tracking.result_path(tracking.result_token(code)))
         form.add_error(
             None,
             _(
@@ -295,7 +300,7 @@ def track_token(request: HttpRequest, token: str) -> HttpResponse:
         public = selectors.dossier_public_get(code=code)
     except NotFound as exc:
         raise Http404(exc.message) from exc
-    response = _dossier_page(request, public, back=reverse("portal:track"), token=token)
+    response = _dossier_page(request, public, back=cached_reverse("portal:track"), token=token)
     # The link is the capability: kept out of shared caches and of Referer headers.
     response["Cache-Control"] = "private, no-store"
     response["Referrer-Policy"] = "no-referrer"

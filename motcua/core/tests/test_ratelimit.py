@@ -38,6 +38,27 @@ def test_keys_are_independent_and_reset_forgets() -> None:
     assert ratelimit.hit("a", limit=2, window_seconds=60)
 
 
+def test_hit_and_read_counts_like_hit_and_reads_the_row_only_within_the_limit() -> None:
+    """One statement on PostgreSQL (the upsert as a CTE), two on SQLite: the same answers."""
+    table = RateCounter._meta.db_table
+    query = f"SELECT key, hits, window_start FROM {table} WHERE key = %s"  # noqa: S608
+
+    def read(key: str) -> tuple[bool, tuple[Any, ...] | None]:
+        return ratelimit.hit_and_read(
+            "reader", limit=3, window_seconds=60, query=query, params=[key]
+        )
+
+    with time_machine.travel(1_800_000_000, tick=False):
+        ratelimit.hit("target", limit=9, window_seconds=60)
+        allowed, row = read("target")
+        assert allowed and row == ("target", 1, 1_800_000_000.0)
+        assert read("no-such-key") == (True, None)  # counted, nothing found
+        assert read("target")[0]  # the third hit: still allowed
+        assert read("target") == (False, None)  # over the limit: counted, the row withheld
+        assert RateCounter.objects.get(key="reader").hits == 4
+        assert not ratelimit.hit("reader", limit=3, window_seconds=60)  # the same counter
+
+
 def test_old_counters_are_forgotten() -> None:
     with time_machine.travel(1_800_000_000, tick=False) as traveller:
         ratelimit.hit("old", limit=1, window_seconds=60)
