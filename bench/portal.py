@@ -3,9 +3,11 @@
 Options: ``--postgres`` (scratch PostgreSQL database ``motcua_bench_portal`` on the server of
 ``DATABASE_URL``, default ``postgres://postgres@127.0.0.1:5432/``; without it a scratch SQLite
 file ``var/bench/portal.sqlite3``), ``--clients C`` (default 50), ``--seconds S`` (per scenario,
-default 10), ``--dossiers N`` (default 2,000), ``--workers W`` / ``--threads T`` (gunicorn; default
-4 sync workers), ``--configs`` (also try a few worker/thread layouts, short runs, and print them),
-``--keep`` (keep the scratch database).
+default 12), ``--rounds R`` (default 3: each scenario runs in R slices of S/R seconds,
+interleaved — healthz, search, tracking, healthz, … — so that the baseline and the pages are
+measured over the same stretches of a shared machine's time), ``--dossiers N`` (default 2,000),
+``--workers W`` / ``--threads T`` (gunicorn; default 4 sync workers), ``--configs`` (also try
+a few worker/thread layouts, short runs, and print them), ``--keep`` (keep the scratch database).
 
 1. Prepares the scratch database: migrate, ``load_demo``, a few dossiers received through the real
    service (``dossier_receive``) at several procedures, then N dossiers cloned from them in bulk
@@ -14,7 +16,7 @@ default 10), ``--dossiers N`` (default 2,000), ``--workers W`` / ``--threads T``
    (``bench/portal_settings.py`` = ``config.settings.production`` + the tracking limit from the
    environment): ``SECRET_KEY`` set, ``DEBUG=0``, ``ALLOWED_HOSTS=127.0.0.1``, persistent
    database connections, and ``MOTCUA_TRACK_MAX_ATTEMPTS`` raised — the C clients share one IP.
-3. C concurrent aiohttp clients from this process, S seconds per scenario:
+3. C concurrent aiohttp clients from this process, S seconds per scenario (in R rounds):
    - ``/healthz`` — the baseline, a minimal Django view through the same server and middleware;
    - search ``/thu-tuc/?q=`` — rotating realistic queries, with and without diacritics;
    - tracking — a new visitor per lookup: GET ``/tra-cuu/`` (CSRF cookie + token), POST code +
@@ -383,13 +385,26 @@ async def run_scenario(
     return result
 
 
+SCENARIOS = ("healthz", "search", "tracking")
+
+
 def measure(
-    base: str, clients: int, seconds: float, pairs: list[tuple[str, str]]
+    base: str, clients: int, seconds: float, pairs: list[tuple[str, str]], rounds: int = 1
 ) -> dict[str, Result]:
-    out: dict[str, Result] = {}
-    for name in ("healthz", "search", "tracking"):
+    """Each scenario for ``seconds`` in all, in ``rounds`` interleaved slices (healthz, search,
+    tracking, healthz, …): on a shared machine whose speed drifts, the baseline and the pages
+    are then measured over the same stretches of time."""
+    for name in SCENARIOS:
         asyncio.run(run_scenario(name, base, clients, min(2.0, seconds), pairs))  # warm-up
-        out[name] = asyncio.run(run_scenario(name, base, clients, seconds, pairs))
+    out = {name: Result(name) for name in SCENARIOS}
+    for _ in range(rounds):
+        for name in SCENARIOS:
+            part = asyncio.run(run_scenario(name, base, clients, seconds / rounds, pairs))
+            whole = out[name]
+            whole.seconds += part.seconds
+            whole.requests += part.requests
+            whole.units += part.units
+            whole.errors += part.errors
     return out
 
 
@@ -429,7 +444,8 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--postgres", action="store_true")
     parser.add_argument("--clients", type=int, default=50)
-    parser.add_argument("--seconds", type=float, default=10.0)
+    parser.add_argument("--seconds", type=float, default=12.0)
+    parser.add_argument("--rounds", type=int, default=3, help="interleaved slices per scenario")
     parser.add_argument("--dossiers", type=int, default=2000)
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--threads", type=int, default=1)
@@ -453,7 +469,10 @@ def main() -> int:
         f"DB_CONN_MAX_AGE=60, MOTCUA_TRACK_MAX_ATTEMPTS={TRACK_LIMIT} (raised: all {args.clients} "
         "clients share 127.0.0.1 and the per-IP tracking limit would stop them)"
     )
-    print(f"load: {args.clients} concurrent aiohttp clients, {args.seconds:g} s per scenario")
+    print(
+        f"load: {args.clients} concurrent aiohttp clients, {args.seconds:g} s per scenario in "
+        f"{args.rounds} interleaved rounds"
+    )
     layouts = [(args.workers, args.threads)]
     if args.configs:
         layouts += [
@@ -465,7 +484,7 @@ def main() -> int:
             proc, base = start_gunicorn(db_url, workers, threads)
             try:
                 print(f"\n== gunicorn {workers} workers × {threads} threads, {base}")
-                results = measure(base, args.clients, args.seconds, pairs)
+                results = measure(base, args.clients, args.seconds, pairs, args.rounds)
                 good = report(results)
                 if i == 0:
                     ok = good
