@@ -80,7 +80,7 @@ TEMPLATES = [
         # Only for the hottest public fragments (ADR 0018); templates in <app>/jinja2/.
         "BACKEND": "django.template.backends.jinja2.Jinja2",
         "APP_DIRS": True,
-        "OPTIONS": {"environment": "motcua.core.jinja_env.environment"},
+        "OPTIONS": {"environment": "motcua.portal.jinja_env.environment"},
     },
 ]
 

@@ -19,10 +19,10 @@ from django.utils.translation import gettext as _
 
 from motcua.catalog.models import Level, OnlineLevel
 from motcua.catalog.selectors import procedure_get, version_agencies
-from motcua.core import jinja_env, ratelimit
+from motcua.core import ratelimit
 from motcua.core.errors import InvalidInput, NotFound
 from motcua.core.reverse import cached_reverse
-from motcua.portal import page_cache, results_cache, selectors, tracking
+from motcua.portal import jinja_env, page_cache, results_cache, selectors, tracking
 from motcua.portal.forms import SearchForm, TrackForm
 from motcua.portal.life_events import LIFE_EVENTS, LifeEvent, life_event_get
 from motcua.portal.page_cache import anonymous_page
@@ -274,7 +274,7 @@ def _dossier_page(
         # no form for an anonymous visitor here: no htmx CSRF header (nor CSRF cookie)
         "cacheable_page": bool(token),
     }
-    # Jinja2 (motcua.core.jinja_env): this body is most of the tracking result's rendering.
+    # Jinja2 (motcua.portal.jinja_env): this body is most of the tracking result's rendering.
     body = jinja_env.render("portal/_dossier_body.html", context)
     if token:  # the tracking result: for an anonymous visitor, in the kept page frame
         title = _("Hồ sơ %(code)s") % {"code": code}

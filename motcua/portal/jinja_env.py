@@ -27,7 +27,7 @@ def url(name: str, *args: Any) -> str:
 
 
 # The formats the hot templates use, written directly (Django's formatter is general and slow);
-# ``core/tests/test_jinja_env.py`` checks they give what Django's ``date`` filter gives.
+# ``portal/tests/test_jinja_env.py`` checks they give what Django's ``date`` filter gives.
 _DIRECT: dict[str, Callable[[dt.datetime], str]] = {
     "H:i d/m/Y": lambda v: f"{v.hour:02d}:{v.minute:02d} {v.day:02d}/{v.month:02d}/{v.year:04d}",
     "c": dt.datetime.isoformat,
