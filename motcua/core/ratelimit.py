@@ -29,10 +29,8 @@ _UPSERT = (
 
 def hit(key: str, *, limit: int, window_seconds: int) -> bool:
     """Count one hit on ``key``; True while the caller is still within ``limit`` per window."""
-    now = time.time()
-    opened_after = now - window_seconds
     with connection.cursor() as cursor:
-        cursor.execute(_UPSERT, [key[:200], now, opened_after, opened_after, now])
+        cursor.execute(_UPSERT, _upsert_params(key, window_seconds))
         (hits,) = cursor.fetchone()
     return int(hits) <= limit
 
@@ -44,21 +42,23 @@ def hit_and_read(
     finds), in one round trip on PostgreSQL: the counter's upsert runs as a data-modifying CTE
     beside the query. (allowed, the row or None); the row is None too when the caller is over
     the limit, so that it learns nothing then."""
-    now = time.time()
-    opened_after = now - window_seconds
-    counter: list[Any] = [key[:200], now, opened_after, opened_after, now]
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            cursor.execute(_combined(query), [*counter, *params])
+            cursor.execute(_combined(query), [*_upsert_params(key, window_seconds), *params])
             hits, *row = cursor.fetchone()
+            allowed = int(hits) <= limit
             found = tuple(row) if row and row[0] is not None else None
         else:  # SQLite: no round trip to save
-            cursor.execute(_UPSERT, counter)
-            (hits,) = cursor.fetchone()
+            allowed = hit(key, limit=limit, window_seconds=window_seconds)
             cursor.execute(query, list(params))
             found = cursor.fetchone()
-    allowed = int(hits) <= limit
     return allowed, (tuple(found) if found is not None and allowed else None)
+
+
+def _upsert_params(key: str, window_seconds: int) -> list[Any]:
+    now = time.time()
+    opened_after = now - window_seconds
+    return [key[:200], now, opened_after, opened_after, now]
 
 
 @functools.lru_cache(maxsize=32)

@@ -2,7 +2,7 @@
 
 The catalog is public. Dossiers are read either through ``Dossier.objects.visible_to`` (a
 logged-in applicant's own dossiers) or, for anonymous tracking, by the pair (code, phone or ID
-number): the pair is the capability, checked here in one place (``dossier_track``).
+number): the pair is the capability, checked here in one place (``track_match``).
 """
 
 from __future__ import annotations
@@ -259,21 +259,6 @@ def normalize_code(code: str) -> str:
     return "".join(code.split()).upper()[:40]
 
 
-def dossier_track(*, code: str, contact: str) -> str | None:
-    """The code of the dossier with this code whose applicant's phone or ID number is
-    ``contact``, or None.
-
-    The answer is the same (None) for an unknown code and for a wrong contact, so a caller
-    cannot learn which codes exist; the caller rate-limits the attempts (the portal counts the
-    attempt and reads the row in one statement: ``track_lookup`` + ``track_match``).
-    """
-    query, params = track_lookup(code)
-    with connection.cursor() as cursor:
-        cursor.execute(query, params)
-        row = cursor.fetchone()
-    return track_match(row, contact)
-
-
 def track_lookup(code: str) -> tuple[str, list[str]]:
     """The statement reading what ``track_match`` compares, for the dossier ``code``: plain
     SQL on the unique code, only those columns (see ``_statements``)."""
@@ -282,7 +267,12 @@ def track_lookup(code: str) -> tuple[str, list[str]]:
 
 def track_match(row: Sequence[Any] | None, contact: str) -> str | None:
     """The dossier code of ``row`` (from ``track_lookup``) when ``contact`` is its applicant's
-    phone or ID number, else None (whether or not a row was found)."""
+    phone or ID number, else None.
+
+    The answer is the same (None) for an unknown code and for a wrong contact, so a caller
+    cannot learn which codes exist; the caller rate-limits the attempts (the portal counts the
+    attempt and reads the row in one statement: ``ratelimit.hit_and_read``).
+    """
     phone = _phone_key(contact)
     number = _digits(contact)
     if row is None or len(number) < MIN_CONTACT_DIGITS:
@@ -554,7 +544,7 @@ def _load_own(code: str, user: Any) -> _Loaded:
 
 def dossier_public_get(*, code: str, user: Any | None = None) -> PublicDossier:
     """The public view of a dossier. With ``user``: only one they filed; without: the caller has
-    already proven the (code, contact) pair (``dossier_track``, or a result link signed after
+    already proven the (code, contact) pair (``track_match``, or a result link signed after
     it, ``tracking.result_token``)."""
     loaded = _load_public(code) if user is None else _load_own(code, user)
     dossier, public_events, pauses = loaded.dossier, loaded.events, loaded.pauses

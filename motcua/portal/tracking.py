@@ -18,6 +18,7 @@ from typing import Any
 from urllib.parse import quote
 
 from django.core import signing
+from django.utils.http import RFC3986_SUBDELIMS
 
 from motcua.core.reverse import cached_reverse
 
@@ -56,7 +57,7 @@ def result_path(token: str) -> str:
     """``/tra-cuu/ket-qua/<token>/``: the path kept once for a stand-in, the token quoted in
     its place as ``reverse`` quotes it."""
     path = cached_reverse("portal:track_token", _TOKEN_HOLE)
-    return path.replace(_TOKEN_HOLE, quote(token, safe="!$&'()*+,;=/~:@"))
+    return path.replace(_TOKEN_HOLE, quote(token, safe=RFC3986_SUBDELIMS + "/~:@"))
 
 
 def token_code(token: str, *, max_age: int | None = TOKEN_MAX_AGE) -> str | None:
